@@ -1,0 +1,23 @@
+package io.sparkcnn.driver.engine;
+
+import java.io.Serializable;
+
+/**
+ * The engineering side of a job: how many workers (one shard and one task each per round), the minibatch size
+ * on each worker, tau (how many local minibatch steps between two averagings), epochs and the seed.
+ */
+public record TrainingPlan(int workers, int batchSizePerWorker, int averagingFrequency, int epochs, long seed)
+        implements Serializable {
+    public TrainingPlan {
+        if (workers < 1 || batchSizePerWorker < 1 || averagingFrequency < 1 || epochs < 1) {
+            throw new IllegalArgumentException("workers, batch size, averaging frequency and epochs must all be"
+                    + " at least 1: " + this);
+        }
+    }
+
+    /** Rounds needed for the largest shard of {@code shardSize} records to be seen once. */
+    public int roundsFor(int shardSize) {
+        int minibatches = (shardSize + batchSizePerWorker - 1) / batchSizePerWorker;
+        return (minibatches + averagingFrequency - 1) / averagingFrequency;
+    }
+}

@@ -1,0 +1,94 @@
+package io.sparkcnn.driver.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A run's output folder, written all or nothing: files go to a staging folder next to it, which is renamed
+ * to the final name only when the run has succeeded. A failed run leaves no half-written output behind.
+ */
+public final class RunDirectory {
+    private final Path target;
+    private final Path staging;
+
+    private RunDirectory(Path target, Path staging) {
+        this.target = target;
+        this.staging = staging;
+    }
+
+    /** Checks that {@code target} can be written, before any work starts. */
+    public static RunDirectory prepare(Path target) {
+        Path absolute = target.toAbsolutePath().normalize();
+        try {
+            if (Files.exists(absolute)) {
+                boolean empty;
+                try (Stream<Path> entries = Files.list(absolute)) {
+                    empty = entries.findAny().isEmpty();
+                }
+                if (!empty) {
+                    throw new IllegalArgumentException("output folder " + absolute + " exists and is not empty;"
+                            + " pass another --out or remove it.");
+                }
+            }
+            Path parent = absolute.getParent();
+            Files.createDirectories(parent);
+            if (!Files.isWritable(parent)) {
+                throw new IllegalArgumentException("cannot write in " + parent + "; pass another --out.");
+            }
+            Path staging = parent.resolve("." + absolute.getFileName() + ".incomplete");
+            deleteRecursively(staging);
+            Files.createDirectories(staging);
+            return new RunDirectory(absolute, staging);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare output folder " + absolute + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Where to write a file now; it appears under {@link #target()} at {@link #commit()}. */
+    public Path file(String name) {
+        return staging.resolve(name);
+    }
+
+    public Path target() {
+        return target;
+    }
+
+    public void commit() {
+        try {
+            Files.deleteIfExists(target);
+            try {
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(staging, target);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move the finished run to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Drops the staging folder after a failure. */
+    public void abandon() {
+        try {
+            deleteRecursively(staging);
+        } catch (IOException ignored) {
+            // Best effort: the failure that brought us here is what the user needs to see.
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

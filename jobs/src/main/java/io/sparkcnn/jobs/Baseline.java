@@ -1,0 +1,148 @@
+package io.sparkcnn.jobs;
+
+import io.sparkcnn.driver.report.ConsoleReporter;
+import io.sparkcnn.driver.report.RunDirectory;
+import io.sparkcnn.driver.shard.EpochShards;
+import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.data.IdxDataset;
+import io.sparkcnn.jobs.models.Architectures;
+import io.sparkcnn.workers.data.LabeledImage;
+import io.sparkcnn.workers.data.Minibatches;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.dataset.DataSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The benchmark's reference rows, trained on the same job, data and data order as the engine: {@code plain} is
+ * DL4J alone, {@code MultiLayerNetwork.fit} in one JVM (the ceiling), and {@code dl4j-spark} is the stock
+ * {@code ParameterAveragingTrainingMaster} (Direct mode: its Export mode needs HDFS). Writes the same
+ * {@code metrics.json} keys as {@code train}.
+ */
+@Command(name = "baseline", mixinStandardHelpOptions = true,
+        description = "Train a job with plain DL4J or stock dl4j-spark, for the benchmark.")
+final class Baseline implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "CONFIG")
+    File config;
+
+    @Option(names = "--engine", required = true, description = "plain or dl4j-spark")
+    String engine;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--out", required = true, paramLabel = "DIR")
+    Path out;
+
+    @Option(names = "--master", paramLabel = "URL")
+    String master;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!List.of("plain", "dl4j-spark").contains(engine)) {
+            throw new IllegalArgumentException("--engine: '" + engine + "' is not plain or dl4j-spark");
+        }
+        JobConfig job = JobConfig.load(config, overrides);
+        ConsoleReporter reporter = new ConsoleReporter(System.out);
+        RunDirectory dir = RunDirectory.prepare(out);
+        long began = System.nanoTime();
+        Configuration hadoop = new Configuration();
+        IdxDataset train = IdxDataset.read(job.trainImages(), job.trainLabels(), job.classes(), job.trainLimit(), hadoop);
+        IdxDataset test = IdxDataset.read(job.testImages(), job.testLabels(), job.classes(), job.testLimit(), hadoop);
+        MultiLayerNetwork net = new MultiLayerNetwork(Architectures.build(job, train.shape()));
+        net.init();
+        double trainSeconds = 0;
+        long examples = 0;
+        String where;
+        if (engine.equals("plain")) {
+            where = "single JVM";
+            for (int epoch = 1; epoch <= job.epochs(); epoch++) {
+                List<LabeledImage> ordered = inEpochOrder(train, job.seed(), epoch);
+                long t0 = System.nanoTime();
+                Minibatches batches = new Minibatches(ordered.iterator(), train.shape(), job.classes(),
+                        job.batchSizePerWorker());
+                while (batches.hasNext()) {
+                    net.fit(batches.next());
+                }
+                trainSeconds += (System.nanoTime() - t0) / 1e9;
+                examples += ordered.size();
+                reporter.say("plain epoch %d: %,.0f img/s", epoch, examples / trainSeconds);
+            }
+        } else {
+            SparkConf conf = new TrainJob(job, out, master, reporter).sparkConf();
+            try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+                sc.setLogLevel("WARN");
+                where = sc.master();
+                ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(
+                        job.batchSizePerWorker())
+                        .batchSizePerWorker(job.batchSizePerWorker())
+                        .averagingFrequency(job.averagingFrequency())
+                        .workerPrefetchNumBatches(2)
+                        .rddTrainingApproach(RDDTrainingApproach.Direct)
+                        .rngSeed(job.seed())
+                        .build();
+                SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, tm);
+                for (int epoch = 1; epoch <= job.epochs(); epoch++) {
+                    List<DataSet> batches = new ArrayList<>();
+                    Minibatches it = new Minibatches(inEpochOrder(train, job.seed(), epoch).iterator(),
+                            train.shape(), job.classes(), job.batchSizePerWorker());
+                    it.forEachRemaining(batches::add);
+                    // Not cached: Direct mode fails on a cached RDD ("Cannot change storage level").
+                    JavaRDD<DataSet> rdd = sc.parallelize(batches, job.workers());
+                    long t0 = System.nanoTime();
+                    sparkNet.fit(rdd);
+                    trainSeconds += (System.nanoTime() - t0) / 1e9;
+                    examples += train.size();
+                    reporter.say("dl4j-spark epoch %d: %,.0f img/s", epoch, examples / trainSeconds);
+                }
+                net = sparkNet.getNetwork();
+            }
+        }
+        Evaluation evaluation = new Evaluation(job.classNames());
+        Minibatches testBatches = new Minibatches(test.records().iterator(), test.shape(), job.classes(),
+                job.evalBatchSize());
+        while (testBatches.hasNext()) {
+            DataSet batch = testBatches.next();
+            evaluation.eval(batch.getLabels(), net.output(batch.getFeatures(), false));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job", job.name());
+        m.put("engine", engine);
+        m.put("master", where);
+        m.put("test_accuracy", evaluation.accuracy());
+        m.put("epochs", job.epochs());
+        m.put("train_images_per_second", examples / trainSeconds);
+        m.put("training_seconds", trainSeconds);
+        m.put("wall_seconds", (System.nanoTime() - began) / 1e9);
+        m.put("config", job);
+        TrainJob.writeJson(dir.file("metrics.json"), m);
+        dir.commit();
+        reporter.say("%s: test accuracy %.4f, %,.0f img/s", engine, evaluation.accuracy(), examples / trainSeconds);
+        return 0;
+    }
+
+    /** The same order the engine's single shard would see in {@code epoch}. */
+    static List<LabeledImage> inEpochOrder(IdxDataset data, long seed, int epoch) {
+        EpochShards dealt = EpochShards.deal(data.size(), 1, seed, epoch);
+        List<LabeledImage> ordered = new ArrayList<>(data.records());
+        ordered.sort(Comparator.comparingInt(r -> dealt.positionOf(r.id())));
+        return ordered;
+    }
+}

@@ -1,0 +1,46 @@
+# Set-up shared by the user's scripts: the dataset package, the build, and the JVM command line.
+# Sourced, not run.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+JOBS_JAR="$ROOT/jobs/target/spark-cnn-jobs-0.1.0-SNAPSHOT.jar"
+APP_JAR="$ROOT/jobs/target/spark-cnn-jobs-0.1.0-SNAPSHOT-app.jar"
+LAUNCHER_CLASSPATH="$ROOT/jobs/target/launcher.classpath"
+
+as_root() {
+  if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+# Fashion-MNIST comes from Debian's dataset-fashion-mnist package.
+ensure_dataset() {
+  if [[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]]; then return; fi
+  echo "Installing Fashion-MNIST (Debian package dataset-fashion-mnist)..." >&2
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq dataset-fashion-mnist >/dev/null
+}
+
+ensure_maven() {
+  command -v mvn >/dev/null && command -v java >/dev/null && return
+  echo "Installing Maven and a JDK..." >&2
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq maven openjdk-17-jdk-headless >/dev/null
+}
+
+# Builds the project when the jars are missing or older than any source, POM or config file.
+ensure_build() {
+  ensure_maven
+  if [[ -f "$APP_JAR" && -f "$LAUNCHER_CLASSPATH" ]] && \
+     [[ -z "$(find "$ROOT/pom.xml" "$ROOT"/{workers,driver,jobs}/pom.xml "$ROOT"/{workers,driver,jobs}/src/main \
+              -newer "$APP_JAR" -type f -print -quit)" ]]; then
+    return
+  fi
+  echo "Building spark-cnn (mvn package -DskipTests; the first build downloads the dependencies)..." >&2
+  (cd "$ROOT" && mvn -B -q package -DskipTests -pl jobs -am)
+}
+
+# Runs the application's main class in this JVM, with Spark on the classpath (local mode).
+run_main() {
+  local heap="${SPARK_CNN_HEAP:-8g}"
+  exec java @"$ROOT/conf/jvm-options" -Xmx"$heap" \
+    -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
+    -cp "$JOBS_JAR:$(cat "$LAUNCHER_CLASSPATH")" io.sparkcnn.jobs.Main "$@"
+}

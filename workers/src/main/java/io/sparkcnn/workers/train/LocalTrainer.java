@@ -1,0 +1,35 @@
+package io.sparkcnn.workers.train;
+
+import java.util.Iterator;
+import java.util.Optional;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+
+/** The executor's part of a round: start from the broadcast state and take up to {@code tau} SGD steps. */
+public final class LocalTrainer {
+    private LocalTrainer() {}
+
+    /**
+     * Trains {@code net}, starting from {@code start}, on at most {@code tau} minibatches of {@code batches}.
+     * Empty when the shard has no minibatch left this epoch: such a worker has nothing to add to the average.
+     */
+    public static Optional<RoundResult> train(
+            MultiLayerNetwork net, ModelState start, Iterator<DataSet> batches, int tau) {
+        if (!batches.hasNext()) {
+            return Optional.empty();
+        }
+        long began = System.nanoTime();
+        start.applyTo(net);
+        long examples = 0;
+        int steps = 0;
+        double lossSum = 0;
+        while (steps < tau && batches.hasNext()) {
+            DataSet batch = batches.next();
+            net.fit(batch);
+            lossSum += net.score();
+            examples += batch.numExamples();
+            steps++;
+        }
+        return Optional.of(new RoundResult(ModelState.of(net), examples, steps, lossSum, System.nanoTime() - began));
+    }
+}

@@ -1,0 +1,27 @@
+package io.sparkcnn.workers.train;
+
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Keeps ND4J's native threads (OpenMP and BLAS) within the cores a task was given: with several tasks in one
+ * executor JVM, each would otherwise start one thread per core and they would oversubscribe the machine.
+ * The settings are process-wide, which is right because every task of a job asks for the same number of cores.
+ */
+public final class NativeThreads {
+    private static volatile int current = -1;
+
+    private NativeThreads() {}
+
+    public static void limitTo(int threads) {
+        int n = Math.max(1, threads);
+        if (current == n) {
+            return;
+        }
+        synchronized (NativeThreads.class) {
+            Nd4j.getEnvironment().setMaxThreads(n);
+            Nd4j.getEnvironment().setMaxMasterThreads(n);
+            Nd4j.factory().blas().setMaxThreads(n);
+            current = n;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.sparkcnn.workers.train;
+
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * The executor-local cache of built networks, so that each averaging round reuses the networks of the last one
+ * instead of rebuilding them (building allocates and initialises every parameter). A pool per configuration:
+ * tasks running side by side in one JVM each borrow their own network. This is the project's one piece of
+ * static mutable state, and it holds nothing but reusable scratch networks: every round overwrites their
+ * parameters from the broadcast state.
+ */
+public final class NetworkCache {
+    private static final Map<String, Queue<MultiLayerNetwork>> POOLS = new ConcurrentHashMap<>();
+
+    private NetworkCache() {}
+
+    /** Runs {@code work} with a network built from {@code configurationJson}, then returns it to the pool. */
+    public static <T> T withNetwork(String configurationJson, Function<MultiLayerNetwork, T> work) {
+        Queue<MultiLayerNetwork> pool = POOLS.computeIfAbsent(configurationJson, k -> new ConcurrentLinkedQueue<>());
+        MultiLayerNetwork net = pool.poll();
+        if (net == null) {
+            net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configurationJson));
+            net.init();
+        }
+        try {
+            return work.apply(net);
+        } finally {
+            pool.add(net);
+        }
+    }
+}
