@@ -40,6 +40,8 @@ ensure_build() {
 # Runs the application's main class in this JVM, with Spark on the classpath (local mode).
 run_main() {
   local heap="${SPARK_CNN_HEAP:-8g}"
+  # Spark binds to the machine's first address; keep everything of a local run on loopback.
+  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   exec java @"$ROOT/conf/jvm-options" -Xmx"$heap" \
     -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
     -cp "$JOBS_JAR:$(cat "$LAUNCHER_CLASSPATH")" io.sparkcnn.jobs.Main "$@"

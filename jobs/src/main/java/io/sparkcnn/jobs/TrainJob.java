@@ -14,6 +14,7 @@ import io.sparkcnn.driver.report.RunDirectory;
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.data.IdxDataset;
 import io.sparkcnn.jobs.models.Architectures;
+import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.train.ModelState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +27,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -36,6 +38,7 @@ import org.nd4j.evaluation.classification.Evaluation;
  * on the test set, and write the model and {@code metrics.json} to the run's output folder.
  */
 public final class TrainJob {
+    private static final int RECORDS_PER_SLICE = 2048;
     private final JobConfig job;
     private final Path out;
     private final String masterOverride;
@@ -78,10 +81,8 @@ public final class TrainJob {
                 sc.setLogLevel("WARN");
                 reporter.say("Spark %s, master %s", sc.version(), sc.master());
                 String json = architecture.toJson();
-                JavaRDD<io.sparkcnn.workers.data.LabeledImage> trainRdd = sc.parallelize(train.records(),
-                        job.workers());
-                JavaRDD<io.sparkcnn.workers.data.LabeledImage> testRdd = sc.parallelize(test.records(),
-                        job.workers()).cache();
+                JavaRDD<LabeledImage> trainRdd = distribute(sc, train);
+                JavaRDD<LabeledImage> testRdd = distribute(sc, test);
                 List<Map<String, Object>> history = new ArrayList<>();
                 Evaluation[] last = new Evaluation[1];
                 TrainingListener listener = new TrainingListener() {
@@ -124,6 +125,15 @@ public final class TrainJob {
             dir.abandon();
             throw e;
         }
+    }
+
+    /**
+     * Ships the raw records to the executors once and keeps them there, in slices small enough to be
+     * cheap tasks; every epoch then reshuffles them from the executors' memory.
+     */
+    private JavaRDD<LabeledImage> distribute(JavaSparkContext sc, IdxDataset data) {
+        int slices = Math.max(job.workers(), (data.size() + RECORDS_PER_SLICE - 1) / RECORDS_PER_SLICE);
+        return sc.parallelize(data.records(), slices).persist(StorageLevel.MEMORY_ONLY());
     }
 
     SparkConf sparkConf() {

@@ -1,0 +1,130 @@
+package io.sparkcnn.driver.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.sparkcnn.driver.shard.EpochShards;
+import io.sparkcnn.workers.data.IdxImages;
+import io.sparkcnn.workers.data.IdxReader;
+import io.sparkcnn.workers.data.ImageShape;
+import io.sparkcnn.workers.data.LabeledImage;
+import io.sparkcnn.workers.data.Minibatches;
+import io.sparkcnn.workers.train.ModelState;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/** The averaging engine on a real local-mode Spark with real Fashion-MNIST images. */
+class AveragingTrainerSpec {
+    private static final String DATA = "/usr/share/datasets/fashion-mnist/";
+    private static final ImageShape SHAPE = new ImageShape(1, 28, 28);
+    private static JavaSparkContext sc;
+    private static List<LabeledImage> records;
+
+    @BeforeAll
+    static void startSpark() {
+        assumeTrue(new File(DATA + "train-images-idx3-ubyte.gz").isFile(),
+                "needs Fashion-MNIST: apt-get install dataset-fashion-mnist");
+        IdxImages images = IdxReader.readImages(DATA + "train-images-idx3-ubyte.gz", new Configuration());
+        byte[] labels = IdxReader.readLabels(DATA + "train-labels-idx1-ubyte.gz", new Configuration(), 10);
+        records = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            records.add(new LabeledImage(i, labels[i], images.image(i)));
+        }
+        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("AveragingTrainerSpec")
+                .set("spark.ui.enabled", "false"));
+    }
+
+    @AfterAll
+    static void stopSpark() {
+        if (sc != null) {
+            sc.stop();
+        }
+    }
+
+    private static MultiLayerConfiguration smallConvNet() {
+        return new NeuralNetConfiguration.Builder().seed(7).weightInit(WeightInit.XAVIER).updater(new Adam(1e-3))
+                .list()
+                .layer(new ConvolutionLayer.Builder(5, 5).nOut(6).activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(28, 28, 1))
+                .build();
+    }
+
+    @Test
+    void oneWorkerAveragingEveryStepMatchesPlainFitOnTheSameDataOrder() {
+        MultiLayerConfiguration conf = smallConvNet();
+        MultiLayerNetwork plain = new MultiLayerNetwork(conf.clone());
+        plain.init();
+        ModelState start = ModelState.of(plain);
+        TrainingPlan plan = new TrainingPlan(1, 32, 1, 2, 11L);
+
+        TrainingResult engine = new AveragingTrainer(sc, plan, conf.toJson(), SHAPE, 10)
+                .fit(sc.parallelize(records, 3), records.size(), start, new TrainingListener() {});
+
+        for (int epoch = 1; epoch <= plan.epochs(); epoch++) {
+            EpochShards dealt = EpochShards.deal(records.size(), 1, plan.seed(), epoch);
+            List<LabeledImage> ordered = new ArrayList<>(records);
+            ordered.sort(Comparator.comparingInt(r -> dealt.positionOf(r.id())));
+            Minibatches batches = new Minibatches(ordered.iterator(), SHAPE, 10, 32);
+            while (batches.hasNext()) {
+                plain.fit(batches.next());
+            }
+        }
+        ModelState reference = ModelState.of(plain);
+        assertEquals(reference.iterations(), engine.state().iterations(), "iteration counter");
+        assertArrayEquals(reference.params(), engine.state().params(), 1e-5f, "parameters");
+        assertArrayEquals(reference.updaterState(), engine.state().updaterState(), 1e-5f, "updater state");
+        assertEquals(2 * records.size(), engine.examples(), "every example once per epoch");
+    }
+
+    @Test
+    void twoWorkersSeeEveryExampleOncePerEpochAndLowerTheLoss() {
+        MultiLayerConfiguration conf = smallConvNet();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        // 600 records over 2 workers of batch 32 and tau 4: 300 per shard = 9 full batches + one of 12,
+        // so the last round runs short and its partial minibatch must not be dropped.
+        TrainingPlan plan = new TrainingPlan(2, 32, 4, 3, 5L);
+        List<RoundStats> rounds = new ArrayList<>();
+        TrainingResult result = new AveragingTrainer(sc, plan, conf.toJson(), SHAPE, 10)
+                .fit(sc.parallelize(records, 4), records.size(), ModelState.of(net), new TrainingListener() {
+                    @Override
+                    public void onRound(RoundStats round) {
+                        rounds.add(round);
+                    }
+                });
+        assertEquals(3, result.epochs().size());
+        for (EpochStats epoch : result.epochs()) {
+            assertEquals(records.size(), epoch.examples(), "examples in epoch " + epoch.epoch());
+            assertEquals(3, epoch.rounds());
+        }
+        assertTrue(rounds.stream().allMatch(r -> r.workers() == 2), "both workers take part in every round");
+        double first = result.epochs().get(0).meanLoss();
+        double last = result.epochs().get(2).meanLoss();
+        assertTrue(last < first * 0.8, "loss should fall: first epoch " + first + ", last " + last);
+    }
+}
