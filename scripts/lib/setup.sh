@@ -37,12 +37,19 @@ ensure_build() {
   (cd "$ROOT" && mvn -B -q package -DskipTests -pl jobs -am)
 }
 
-# Runs the application's main class in this JVM, with Spark on the classpath (local mode).
-run_main() {
+# The java command line that runs the application's main class with Spark on the classpath (local mode),
+# in the array MAIN_CMD; callers append the subcommand and its arguments.
+main_cmd() {
   local heap="${SPARK_CNN_HEAP:-8g}"
   # Spark binds to the machine's first address; keep everything of a local run on loopback.
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
-  exec java @"$ROOT/conf/jvm-options" -Xmx"$heap" \
-    -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
-    -cp "$JOBS_JAR:$(cat "$LAUNCHER_CLASSPATH")" io.sparkcnn.jobs.Main "$@"
+  MAIN_CMD=(java @"$ROOT/conf/jvm-options" -Xmx"$heap"
+    -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties"
+    -cp "$JOBS_JAR:$(cat "$LAUNCHER_CLASSPATH")" io.sparkcnn.jobs.Main)
+}
+
+# Replaces this shell with the application's main class.
+run_main() {
+  main_cmd
+  exec "${MAIN_CMD[@]}" "$@"
 }

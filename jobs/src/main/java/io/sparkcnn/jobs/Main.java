@@ -5,6 +5,7 @@ import io.sparkcnn.jobs.config.ConfigError;
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.config.Param;
 import io.sparkcnn.workers.data.DataException;
+import io.sparkcnn.workers.train.NativeBackend;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -18,10 +19,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** The command line: {@code train} runs a job; the same main class serves local mode and spark-submit. */
-@Command(name = "spark-cnn", mixinStandardHelpOptions = true, subcommands = {Main.Train.class, Baseline.class},
+@Command(name = "spark-cnn", mixinStandardHelpOptions = true, subcommands = {Main.Train.class, Baseline.class, BenchReport.class},
         description = "Distributed training of convolutional networks on Apache Spark.")
 public final class Main {
     public static void main(String[] args) {
+        NativeBackend.select();
         System.exit(commandLine().execute(args));
     }
 

@@ -16,6 +16,7 @@ import io.sparkcnn.jobs.data.IdxDataset;
 import io.sparkcnn.jobs.models.Architectures;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.train.ModelState;
+import io.sparkcnn.workers.train.NativeBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -45,6 +46,7 @@ public final class TrainJob {
     private final ConsoleReporter reporter;
 
     public TrainJob(JobConfig job, Path out, String masterOverride, ConsoleReporter reporter) {
+        NativeBackend.select();
         this.job = job;
         this.out = out;
         this.masterOverride = masterOverride;

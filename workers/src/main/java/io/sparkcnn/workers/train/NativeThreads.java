@@ -10,6 +10,10 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class NativeThreads {
     private static volatile int current = -1;
 
+    static {
+        NativeBackend.select();
+    }
+
     private NativeThreads() {}
 
     public static void limitTo(int threads) {

@@ -18,6 +18,10 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 public final class NetworkCache {
     private static final Map<String, Queue<MultiLayerNetwork>> POOLS = new ConcurrentHashMap<>();
 
+    static {
+        NativeBackend.select();
+    }
+
     private NetworkCache() {}
 
     /** Runs {@code work} with a network built from {@code configurationJson}, then returns it to the pool. */
