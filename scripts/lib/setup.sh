@@ -1,9 +1,8 @@
-# Set-up shared by the user's scripts: the dataset package, the build, and the JVM command line.
-# Sourced, not run.
+# Set-up for the local-mode scripts (train, test, bench): the dataset package, the build, and the JVM
+# command line with Spark on the classpath. Sourced, not run.
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 JOBS_JAR="$ROOT/jobs/target/spark-cnn-jobs-0.1.0-SNAPSHOT.jar"
-APP_JAR="$ROOT/jobs/target/spark-cnn-jobs-0.1.0-SNAPSHOT-app.jar"
 LAUNCHER_CLASSPATH="$ROOT/jobs/target/launcher.classpath"
 
 as_root() {
@@ -43,7 +42,7 @@ main_cmd() {
   local heap="${SPARK_CNN_HEAP:-8g}"
   # Spark binds to the machine's first address; keep everything of a local run on loopback.
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
-  MAIN_CMD=(java @"$ROOT/conf/jvm-options" -Xmx"$heap"
+  MAIN_CMD=("$JAVA" @"$JVM_OPTIONS" -Xmx"$heap"
     -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties"
     -cp "$JOBS_JAR:$(cat "$LAUNCHER_CLASSPATH")" io.sparkcnn.jobs.Main)
 }

@@ -8,6 +8,7 @@ import io.sparkcnn.jobs.data.IdxDataset;
 import io.sparkcnn.jobs.models.Architectures;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.data.Minibatches;
+import io.sparkcnn.workers.train.NativeThreads;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,7 +73,9 @@ final class Baseline implements Callable<Integer> {
         long examples = 0;
         String where;
         if (engine.equals("plain")) {
-            where = "single JVM";
+            int cores = job.workers() * job.threadsPerWorker();
+            NativeThreads.limitTo(cores);
+            where = "single JVM, " + cores + " threads";
             for (int epoch = 1; epoch <= job.epochs(); epoch++) {
                 List<LabeledImage> ordered = inEpochOrder(train, job.seed(), epoch);
                 long t0 = System.nanoTime();

@@ -39,7 +39,7 @@ import org.nd4j.evaluation.classification.Evaluation;
  * on the test set, and write the model and {@code metrics.json} to the run's output folder.
  */
 public final class TrainJob {
-    private static final int RECORDS_PER_SLICE = 2048;
+    private static final int RECORDS_PER_SLICE = 1024;
     private final JobConfig job;
     private final Path out;
     private final String masterOverride;

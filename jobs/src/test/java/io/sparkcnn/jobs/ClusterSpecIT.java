@@ -32,6 +32,8 @@ class ClusterSpecIT {
         assumeTrue(new File("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").isFile(),
                 "needs Fashion-MNIST: apt-get install dataset-fashion-mnist");
         state = Files.createTempDirectory("spark-cnn-cluster");
+        // A run killed hard may have left a cluster behind; start refuses to start a second one.
+        run(List.of("scripts/cluster", "stop"), state.resolve("stop-before.log"), 120);
         run(List.of("scripts/cluster", "start", "--workers", "2", "--cores", "1", "--memory", "3g"),
                 state.resolve("start.log"), 300);
     }

@@ -5,8 +5,11 @@ import io.sparkcnn.driver.shard.Sharder;
 import io.sparkcnn.workers.data.ImageShape;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.train.ModelState;
+import io.sparkcnn.workers.train.NativeThreads;
+import io.sparkcnn.workers.train.NetworkCache;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -40,6 +43,7 @@ public final class AveragingTrainer {
      */
     public TrainingResult fit(JavaRDD<LabeledImage> records, int recordCount, ModelState start,
                               TrainingListener listener) {
+        warmUp(records);
         ModelState state = start;
         List<EpochStats> history = new ArrayList<>();
         for (int epoch = 1; epoch <= plan.epochs(); epoch++) {
@@ -84,5 +88,23 @@ public final class AveragingTrainer {
         }
         sc.setJobDescription(null);
         return new TrainingResult(state, history);
+    }
+
+    /**
+     * Materialises the records on the executors and builds the network in every executor's cache, so that
+     * loading the native libraries and the data is not charged to the first round's training time.
+     */
+    private void warmUp(JavaRDD<LabeledImage> records) {
+        sc.setJobDescription("load the records and build the network on the executors");
+        String json = configurationJson;
+        records.mapPartitions(shard -> {
+            NativeThreads.limitTo(TaskContext.get().cpus());
+            NetworkCache.withNetwork(json, net -> net.numParams());
+            long n = 0;
+            for (; shard.hasNext(); shard.next()) {
+                n++;
+            }
+            return List.of(n).iterator();
+        }).count();
     }
 }

@@ -23,7 +23,7 @@ public record ShardRanges(int records, int partitions) implements Serializable {
     }
 
     public int largest() {
-        return (records + partitions - 1) / partitions;
+        return (int) (((long) records + partitions - 1) / partitions);
     }
 
     public int partitionOf(int position) {

@@ -101,7 +101,13 @@ public record JobConfig(
         for (String key : parsed.entrySet().stream().map(Map.Entry::getKey).sorted().toList()) {
             checkKnown(key, file.toString());
         }
-        return fromValidated(file.toString(), parsed.withFallback(defaults()).resolve());
+        Config resolved;
+        try {
+            resolved = parsed.withFallback(defaults()).resolve();
+        } catch (ConfigException e) {
+            throw new ConfigError(file + ": cannot be resolved: " + e.getMessage());
+        }
+        return fromValidated(file.toString(), resolved);
     }
 
     private static Config defaults() {
@@ -125,7 +131,7 @@ public record JobConfig(
         JobConfig config = new JobConfig(
                 source,
                 r.get("job.name", c::getString),
-                r.get("job.seed", c::getLong),
+                r.get("job.seed", c::getLong, 0L),
                 r.nonEmpty("data.train-images"),
                 r.nonEmpty("data.train-labels"),
                 r.nonEmpty("data.test-images"),
@@ -142,7 +148,7 @@ public record JobConfig(
                 r.oneOf("training.updater", UPDATERS),
                 r.positive("training.learning-rate"),
                 r.inUnitInterval("training.momentum"),
-                r.get("training.evaluate-every-epoch", c::getBoolean),
+                r.get("training.evaluate-every-epoch", c::getBoolean, true),
                 r.atLeast("training.eval-batch-size", 1),
                 r.get("spark.master", c::getString));
         if (config.classNames() != null && config.classNames().size() < 2) {
@@ -176,6 +182,12 @@ public record JobConfig(
                 problems.add(key + ": " + e.getMessage().replaceFirst("^.*?: ", "") + " (" + doc(key) + ")");
                 return null;
             }
+        }
+
+        /** For a primitive component: {@code ifInvalid} stands in once the problem is recorded. */
+        <T> T get(String key, Function<String, T> getter, T ifInvalid) {
+            T value = get(key, getter);
+            return value == null ? ifInvalid : value;
         }
 
         String nonEmpty(String key) {

@@ -79,7 +79,7 @@ public final class IdxReader {
                 return body.read(in, path);
             }
         } catch (EOFException e) {
-            throw new DataException(path + ": truncated inside its header; the file is incomplete, fetch it again.", e);
+            throw new DataException(path + ": truncated: it ends early; the file is incomplete, fetch it again.", e);
         } catch (FileNotFoundException e) {
             throw new DataException(path + ": no such file. Check the data path in the job config.", e);
         } catch (IOException e) {

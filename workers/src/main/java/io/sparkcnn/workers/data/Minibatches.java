@@ -42,6 +42,10 @@ public final class Minibatches implements Iterator<DataSet> {
                 throw new DataException("record " + record.id() + " has " + record.pixels().length
                         + " bytes, but the network's input " + shape + " needs " + pixels + ".");
             }
+            if (record.label() < 0 || record.label() >= classes) {
+                throw new DataException("record " + record.id() + " has label " + record.label()
+                        + ", outside the job's " + classes + " classes.");
+            }
             decode(record.pixels(), features, n * pixels);
             labels[n * classes + record.label()] = 1f;
             n++;

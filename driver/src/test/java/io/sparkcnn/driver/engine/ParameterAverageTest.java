@@ -1,0 +1,231 @@
+package io.sparkcnn.driver.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkcnn.workers.train.ModelState;
+import io.sparkcnn.workers.train.RoundResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ParameterAverageTest {
+    private static final int PARAMS = 257;
+    private static final int STATE = 2 * PARAMS;
+    private static final ModelState START = new ModelState(new float[PARAMS], new float[STATE], 100, 2);
+
+    @Test
+    void theAverageIsWeightedByExamplesLikeADirectComputation() {
+        long[] examples = {320, 320, 97, 1, 250};
+        List<RoundResult> results = randomResults(examples, 1);
+
+        ModelState average = sumOf(results).average(START);
+
+        assertArrayEquals(weightedMean(results, r -> r.state().params()), average.params(), 1e-6f);
+        assertArrayEquals(weightedMean(results, r -> r.state().updaterState()), average.updaterState(), 1e-6f);
+    }
+
+    @Test
+    void equalWeightsGiveThePlainMean() {
+        List<RoundResult> results = randomResults(new long[] {64, 64, 64}, 2);
+
+        ModelState average = sumOf(results).average(START);
+
+        for (int i = 0; i < PARAMS; i++) {
+            double mean = 0;
+            for (RoundResult r : results) {
+                mean += r.state().params()[i];
+            }
+            assertEquals(mean / 3, average.params()[i], 1e-6, "parameter " + i);
+        }
+        for (int i = 0; i < STATE; i++) {
+            double mean = 0;
+            for (RoundResult r : results) {
+                mean += r.state().updaterState()[i];
+            }
+            assertEquals(mean / 3, average.updaterState()[i], 1e-6, "updater state " + i);
+        }
+    }
+
+    @Test
+    void oneWorkerAveragesToItsOwnState() {
+        RoundResult only = randomResults(new long[] {123}, 3).get(0);
+
+        ModelState average = new ParameterAverage().add(only).average(START);
+
+        assertArrayEquals(only.state().params(), average.params(), 1e-6f);
+        assertArrayEquals(only.state().updaterState(), average.updaterState(), 1e-6f);
+    }
+
+    @Test
+    void aWorkerWithNoExamplesCarriesNoWeight() {
+        List<RoundResult> results = new ArrayList<>(randomResults(new long[] {50, 70}, 4));
+        RoundResult idle = randomResults(new long[] {0}, 5).get(0);
+
+        ModelState without = sumOf(results).average(START);
+        results.add(idle);
+        ModelState with = sumOf(results).average(START);
+
+        assertArrayEquals(without.params(), with.params(), 1e-6f);
+        assertArrayEquals(without.updaterState(), with.updaterState(), 1e-6f);
+    }
+
+    @Test
+    void mergingPartialSumsEqualsAddingEverythingToOne() {
+        List<RoundResult> results = randomResults(new long[] {10, 200, 33, 47, 5, 320}, 6);
+        ParameterAverage all = sumOf(results);
+
+        // As Spark's treeAggregate may: ((r0 + r1) + (r2)) merged with ((r3) + (r4 + r5)), and in another order.
+        ParameterAverage left = sumOf(results.subList(0, 2)).merge(sumOf(results.subList(2, 3)));
+        ParameterAverage right = sumOf(results.subList(3, 4)).merge(sumOf(results.subList(4, 6)));
+        ParameterAverage tree = left.merge(right);
+        ParameterAverage reversed = sumOf(results.subList(3, 6)).merge(sumOf(results.subList(0, 3)));
+
+        for (ParameterAverage merged : List.of(tree, reversed)) {
+            ModelState expected = all.average(START);
+            ModelState actual = merged.average(START);
+            assertArrayEquals(expected.params(), actual.params(), 1e-6f);
+            assertArrayEquals(expected.updaterState(), actual.updaterState(), 1e-6f);
+            assertEquals(expected.iterations(), actual.iterations());
+            assertEquals(all.examples(), merged.examples());
+            assertEquals(all.workers(), merged.workers());
+            assertEquals(all.minibatches(), merged.minibatches());
+            assertEquals(all.meanLoss(), merged.meanLoss(), 1e-12);
+            assertEquals(all.maxTrainNanos(), merged.maxTrainNanos());
+        }
+    }
+
+    @Test
+    void mergingWithAnEmptySumChangesNothing() {
+        List<RoundResult> results = randomResults(new long[] {10, 20}, 7);
+        ModelState expected = sumOf(results).average(START);
+
+        ModelState emptyRight = sumOf(results).merge(new ParameterAverage()).average(START);
+        ModelState emptyLeft = new ParameterAverage().merge(sumOf(results)).average(START);
+
+        assertArrayEquals(expected.params(), emptyRight.params(), 0f);
+        assertArrayEquals(expected.params(), emptyLeft.params(), 0f);
+        assertEquals(2, new ParameterAverage().merge(sumOf(results)).workers());
+    }
+
+    @Test
+    void anEmptyAverageKeepsTheStartState() {
+        ParameterAverage empty = new ParameterAverage().merge(new ParameterAverage());
+
+        assertSame(START, empty.average(START));
+        assertEquals(0, empty.examples());
+        assertEquals(0, empty.workers());
+        assertEquals(0, empty.minibatches());
+        assertTrue(Double.isNaN(empty.meanLoss()));
+    }
+
+    @Test
+    void iterationsAdvanceByTheMostStepsOfAnyWorkerAndEpochsStay() {
+        ParameterAverage sum = new ParameterAverage()
+                .add(result(new float[] {1}, new float[] {1}, 32, 10, 5.0, 7))
+                .add(result(new float[] {3}, new float[] {3}, 16, 4, 2.0, 9))
+                .add(result(new float[] {5}, new float[] {5}, 32, 10, 3.0, 8));
+        ModelState start = new ModelState(new float[1], new float[1], 40, 3);
+
+        ModelState average = sum.average(start);
+
+        assertEquals(50, average.iterations());
+        assertEquals(3, average.epochs());
+        assertEquals((32 * 1 + 16 * 3 + 32 * 5) / 80.0, average.params()[0], 1e-6);
+    }
+
+    @Test
+    void theTotalsAreSumsAndTheLossIsTheMeanPerMinibatch() {
+        ParameterAverage sum = new ParameterAverage()
+                .add(result(new float[] {0}, new float[0], 320, 10, 6.5, 1_000))
+                .add(result(new float[] {0}, new float[0], 100, 4, 3.5, 3_000))
+                .add(result(new float[] {0}, new float[0], 320, 10, 5.0, 2_000));
+
+        assertEquals(740, sum.examples());
+        assertEquals(3, sum.workers());
+        assertEquals(24, sum.minibatches());
+        assertEquals(15.0 / 24, sum.meanLoss(), 1e-12);
+        assertEquals(3_000, sum.maxTrainNanos());
+    }
+
+    @Test
+    void workersWithParameterVectorsOfDifferentLengthsAreRefused() {
+        ParameterAverage sum = new ParameterAverage().add(result(new float[3], new float[6], 1, 1, 0, 0));
+
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> sum.add(result(new float[4], new float[6], 1, 1, 0, 0)));
+        assertTrue(e.getMessage().contains("3") && e.getMessage().contains("4"), e.getMessage());
+    }
+
+    @Test
+    void workersWithUpdaterStatesOfDifferentLengthsAreRefused() {
+        ParameterAverage sum = new ParameterAverage().add(result(new float[3], new float[6], 1, 1, 0, 0));
+
+        assertThrows(IllegalStateException.class, () -> sum.add(result(new float[3], new float[5], 1, 1, 0, 0)));
+    }
+
+    @Test
+    void mergingPartialSumsOfDifferentLengthsIsRefused() {
+        ParameterAverage a = new ParameterAverage().add(result(new float[3], new float[6], 1, 1, 0, 0));
+        ParameterAverage b = new ParameterAverage().add(result(new float[2], new float[6], 1, 1, 0, 0));
+
+        assertThrows(IllegalStateException.class, () -> a.merge(b));
+    }
+
+    private static ParameterAverage sumOf(List<RoundResult> results) {
+        ParameterAverage sum = new ParameterAverage();
+        results.forEach(sum::add);
+        return sum;
+    }
+
+    private interface Vector {
+        float[] of(RoundResult result);
+    }
+
+    /** The reference: sum(examples_k * v_k) / sum(examples_k), in double precision. */
+    private static float[] weightedMean(List<RoundResult> results, Vector vector) {
+        int length = vector.of(results.get(0)).length;
+        double[] sum = new double[length];
+        double weight = 0;
+        for (RoundResult r : results) {
+            float[] v = vector.of(r);
+            for (int i = 0; i < length; i++) {
+                sum[i] += (double) r.examples() * v[i];
+            }
+            weight += r.examples();
+        }
+        float[] out = new float[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = (float) (sum[i] / weight);
+        }
+        return out;
+    }
+
+    /** One result per entry of {@code examples}, with parameters in [-1, 1) and updater state in [0, 0.01). */
+    private static List<RoundResult> randomResults(long[] examples, long seed) {
+        Random random = new Random(seed);
+        List<RoundResult> out = new ArrayList<>();
+        for (long n : examples) {
+            float[] params = new float[PARAMS];
+            float[] state = new float[STATE];
+            for (int i = 0; i < PARAMS; i++) {
+                params[i] = random.nextFloat() * 2 - 1;
+            }
+            for (int i = 0; i < STATE; i++) {
+                state[i] = random.nextFloat() * 0.01f;
+            }
+            int minibatches = (int) Math.max(1, n / 32);
+            out.add(result(params, state, n, minibatches, random.nextDouble() * minibatches, random.nextInt(1000)));
+        }
+        return out;
+    }
+
+    private static RoundResult result(float[] params, float[] state, long examples, int minibatches, double lossSum,
+                                      long trainNanos) {
+        return new RoundResult(new ModelState(params, state, 0, 0), examples, minibatches, lossSum, trainNanos);
+    }
+}

@@ -1,0 +1,251 @@
+package io.sparkcnn.jobs.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class JobConfigTest {
+    /** Surefire runs in the module folder; the job files live in the project's conf/. */
+    private static final File LENET5 = new File("../conf/lenet5-fashion.conf");
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void theJobFileIsThere() {
+        assertTrue(LENET5.isFile(), "expected the job file at " + LENET5.getAbsolutePath());
+    }
+
+    @Test
+    void theLenet5JobLoadsWithItsValues() {
+        JobConfig config = JobConfig.load(LENET5, List.of());
+
+        assertEquals(LENET5.toString(), config.source());
+        assertEquals("lenet5-fashion", config.name());
+        assertEquals(42, config.seed());
+        String data = "/usr/share/datasets/fashion-mnist";
+        assertEquals(data + "/train-images-idx3-ubyte.gz", config.trainImages());
+        assertEquals(data + "/train-labels-idx1-ubyte.gz", config.trainLabels());
+        assertEquals(data + "/t10k-images-idx3-ubyte.gz", config.testImages());
+        assertEquals(data + "/t10k-labels-idx1-ubyte.gz", config.testLabels());
+        assertEquals(0, config.trainLimit());
+        assertEquals(0, config.testLimit());
+        assertEquals(10, config.classes());
+        assertEquals("T-shirt/top", config.classNames().get(0));
+        assertEquals("Ankle boot", config.classNames().get(9));
+        assertEquals("lenet5", config.architecture());
+        assertEquals(2, config.workers());
+        assertEquals(1, config.threadsPerWorker());
+        assertEquals(32, config.batchSizePerWorker());
+        assertEquals(10, config.averagingFrequency());
+        assertEquals(8, config.epochs());
+        assertEquals("adam", config.updater());
+        assertEquals(0.001, config.learningRate(), 1e-12);
+        // Not in the file: the declared defaults fill in.
+        assertEquals(0.9, config.momentum(), 1e-12);
+        assertTrue(config.evaluateEveryEpoch());
+        assertEquals(256, config.evalBatchSize());
+        assertEquals("local", config.master());
+    }
+
+    @Test
+    void aSetOverridesTheFile() {
+        JobConfig config = JobConfig.load(LENET5, List.of("training.epochs=3", "training.updater = nesterov",
+                "training.learning-rate=0.05", "training.evaluate-every-epoch=false"));
+
+        assertEquals(3, config.epochs());
+        assertEquals("nesterov", config.updater());
+        assertEquals(0.05, config.learningRate(), 1e-12);
+        assertFalse(config.evaluateEveryEpoch());
+        assertEquals(2, config.workers());
+    }
+
+    @Test
+    void theLastSetOfAKeyWins() {
+        JobConfig config = JobConfig.load(LENET5, List.of("training.epochs=3", "training.epochs=4"));
+
+        assertEquals(4, config.epochs());
+    }
+
+    @Test
+    void settingTheDataDirMovesAllFourDataPaths() {
+        JobConfig config = JobConfig.load(LENET5, List.of("data.dir=/x"));
+
+        assertEquals("/x/train-images-idx3-ubyte.gz", config.trainImages());
+        assertEquals("/x/train-labels-idx1-ubyte.gz", config.trainLabels());
+        assertEquals("/x/t10k-images-idx3-ubyte.gz", config.testImages());
+        assertEquals("/x/t10k-labels-idx1-ubyte.gz", config.testLabels());
+    }
+
+    @Test
+    void aMinimalFileTakesEveryOtherValueFromTheDefaults() throws IOException {
+        File file = write("minimal.conf", """
+                data {
+                  train-images = /d/a
+                  train-labels = /d/b
+                  test-images = /d/c
+                  test-labels = /d/e
+                  class-names = [no, yes]
+                }
+                """);
+
+        JobConfig config = JobConfig.load(file, List.of());
+
+        assertEquals(2, config.classes());
+        assertEquals("job", config.name());
+        assertEquals(5, config.epochs());
+        assertEquals(32, config.batchSizePerWorker());
+        assertEquals("/d/a", config.trainImages());
+    }
+
+    @Test
+    void anUnknownKeyInTheFileIsNamedWithTheNearestKnownOne() throws IOException {
+        File file = write("typo.conf", "training.epoch = 3\n");
+
+        ConfigError e = assertThrows(ConfigError.class, () -> JobConfig.load(file, List.of()));
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("'training.epoch'"), e.getMessage());
+        assertTrue(e.getMessage().contains("Did you mean 'training.epochs'"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownKeyInASetIsNamedWithTheNearestKnownOne() {
+        ConfigError e = assertThrows(ConfigError.class,
+                () -> JobConfig.load(LENET5, List.of("training.worker=4")));
+        assertTrue(e.getMessage().contains("--set training.worker=4"), e.getMessage());
+        assertTrue(e.getMessage().contains("Did you mean 'training.workers'"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+        "training.workers, 0",
+        "training.learning-rate, -1",
+        "training.learning-rate, 0",
+        "training.updater, foo",
+        "training.epochs, abc",
+        "training.epochs, 0",
+        "training.momentum, 1.5",
+        "training.batch-size-per-worker, -4",
+        "model.architecture, vgg",
+        "data.train-limit, -1",
+    })
+    void anInvalidValueIsRefusedNamingItsKey(String key, String value) {
+        ConfigError e = assertThrows(ConfigError.class,
+                () -> JobConfig.load(LENET5, List.of(key + "=" + value)));
+        assertTrue(e.getMessage().contains(LENET5.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains(key + ":"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({"job.seed, x", "training.evaluate-every-epoch, maybe"})
+    void anUnreadableSeedOrSwitchIsRefusedNamingItsKey(String key, String value) {
+        ConfigError e = assertThrows(ConfigError.class,
+                () -> JobConfig.load(LENET5, List.of(key + "=" + value, "training.workers=0")));
+        assertTrue(e.getMessage().contains(key + ":"), e.getMessage());
+        assertTrue(e.getMessage().contains("training.workers:"), e.getMessage());
+    }
+
+    @Test
+    void anInvalidValueInTheFileIsRefusedNamingItsKey() throws IOException {
+        String lenet5 = Files.readString(LENET5.toPath());
+        File file = write("bad.conf", lenet5.replace("workers = 2", "workers = 0"));
+
+        ConfigError e = assertThrows(ConfigError.class, () -> JobConfig.load(file, List.of()));
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("training.workers: 0"), e.getMessage());
+    }
+
+    @Test
+    void severalProblemsAreReportedTogether() {
+        ConfigError e = assertThrows(ConfigError.class, () -> JobConfig.load(LENET5,
+                List.of("training.workers=0", "training.updater=foo", "training.epochs=abc", "training.momentum=1.5")));
+        for (String key : List.of("training.workers", "training.updater", "training.epochs", "training.momentum")) {
+            assertTrue(e.getMessage().contains(key + ":"), key + " missing from: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void fewerThanTwoClassNamesIsRefused() throws IOException {
+        File file = write("one-class.conf", """
+                data { train-images = a, train-labels = b, test-images = c, test-labels = d, class-names = [only] }
+                """);
+
+        ConfigError e = assertThrows(ConfigError.class, () -> JobConfig.load(file, List.of()));
+        assertTrue(e.getMessage().contains("data.class-names"), e.getMessage());
+    }
+
+    @Test
+    void unsetDataPathsAreRefused() throws IOException {
+        File file = write("no-data.conf", "data.class-names = [a, b]\n");
+
+        ConfigError e = assertThrows(ConfigError.class, () -> JobConfig.load(file, List.of()));
+        for (String key : List.of("data.train-images", "data.train-labels", "data.test-images", "data.test-labels")) {
+            assertTrue(e.getMessage().contains(key + ": must be set"), key + " missing from: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void aSubstitutionOfAnUnknownKeyIsAConfigErrorNamingTheFile() throws IOException {
+        String lenet5 = Files.readString(LENET5.toPath());
+        File file = write("bad-substitution.conf",
+                lenet5.replace("${data.dir}\"/t10k-labels", "${data.dri}\"/t10k-labels"));
+
+        ConfigError e = assertThrows(ConfigError.class, () -> JobConfig.load(file, List.of()));
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("data.dri"), e.getMessage());
+    }
+
+    @Test
+    void aMissingFileIsNamed() {
+        File missing = dir.resolve("nowhere.conf").toFile();
+
+        ConfigError e = assertThrows(ConfigError.class, () -> JobConfig.load(missing, List.of()));
+        assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+    }
+
+    @Test
+    void aFileThatIsNotHoconIsNamed() throws IOException {
+        File file = write("broken.conf", "training { epochs = 3\n");
+
+        ConfigError e = assertThrows(ConfigError.class, () -> JobConfig.load(file, List.of()));
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("cannot be parsed"), e.getMessage());
+    }
+
+    @Test
+    void aSetWithoutAnEqualsSignIsRefused() {
+        ConfigError noEquals = assertThrows(ConfigError.class,
+                () -> JobConfig.load(LENET5, List.of("training.epochs")));
+        assertTrue(noEquals.getMessage().contains("--set training.epochs"), noEquals.getMessage());
+        assertTrue(noEquals.getMessage().contains("key=value"), noEquals.getMessage());
+
+        ConfigError noKey = assertThrows(ConfigError.class, () -> JobConfig.load(LENET5, List.of("=3")));
+        assertTrue(noKey.getMessage().contains("key=value"), noKey.getMessage());
+    }
+
+    @Test
+    void everyDeclaredParameterHasADocAndADistinctKey() {
+        assertEquals(JobConfig.PARAMS.size(), JobConfig.PARAMS.stream().map(Param::key).distinct().count());
+        for (Param p : JobConfig.PARAMS) {
+            assertFalse(p.doc().isBlank(), p.key());
+        }
+    }
+
+    private File write(String name, String content) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, content);
+        return file.toFile();
+    }
+}
