@@ -1,5 +1,6 @@
 package io.sparkcnn.jobs;
 
+import io.sparkcnn.driver.engine.DivergedException;
 import io.sparkcnn.driver.report.ConsoleReporter;
 import io.sparkcnn.jobs.config.ConfigError;
 import io.sparkcnn.jobs.config.JobConfig;
@@ -7,6 +8,7 @@ import io.sparkcnn.jobs.config.Param;
 import io.sparkcnn.workers.data.DataException;
 import io.sparkcnn.workers.train.NativeBackend;
 import java.io.File;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -29,7 +31,8 @@ public final class Main {
 
     static CommandLine commandLine() {
         return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ConfigError || e instanceof DataException || e instanceof IllegalArgumentException) {
+            if (e instanceof ConfigError || e instanceof DataException || e instanceof IllegalArgumentException
+                    || e instanceof DivergedException || e instanceof UncheckedIOException) {
                 cmd.getErr().println("error: " + e.getMessage());
                 return 2;
             }
