@@ -14,6 +14,7 @@ import io.sparkcnn.driver.report.RunDirectory;
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.data.IdxDataset;
 import io.sparkcnn.jobs.models.Architectures;
+import io.sparkcnn.workers.data.ImageShape;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.train.ModelState;
 import io.sparkcnn.workers.train.NativeBackend;
@@ -85,35 +86,14 @@ public final class TrainJob {
                 String json = architecture.toJson();
                 JavaRDD<LabeledImage> trainRdd = distribute(sc, train);
                 JavaRDD<LabeledImage> testRdd = distribute(sc, test);
-                List<Map<String, Object>> history = new ArrayList<>();
-                Evaluation[] last = new Evaluation[1];
-                TrainingListener listener = new TrainingListener() {
-                    @Override
-                    public void onRound(RoundStats round) {
-                        reporter.onRound(round);
-                    }
-
-                    @Override
-                    public void onEpochEnd(EpochStats epoch, ModelState state) {
-                        reporter.onEpochEnd(epoch, state);
-                        Map<String, Object> row = epochRow(epoch);
-                        if (job.evaluateEveryEpoch() || epoch.epoch() == job.epochs()) {
-                            sc.setJobDescription("epoch " + epoch.epoch() + ": evaluate");
-                            last[0] = DistributedEvaluator.evaluate(sc, testRdd, json, state, train.shape(),
-                                    job.classNames(), job.evalBatchSize());
-                            row.put("test_accuracy", last[0].accuracy());
-                            reporter.say("epoch %d: test accuracy %.4f", epoch.epoch(), last[0].accuracy());
-                        }
-                        history.add(row);
-                    }
-                };
+                EpochEnd epochs = new EpochEnd(sc, testRdd, json, train.shape());
                 TrainingResult result = new AveragingTrainer(sc, plan, json, train.shape(), job.classes())
-                        .fit(trainRdd, train.size(), ModelState.of(net), listener);
+                        .fit(trainRdd, train.size(), ModelState.of(net), epochs);
                 result.state().applyTo(net);
-                Evaluation evaluation = last[0];
+                Evaluation evaluation = epochs.lastEvaluation;
                 reporter.say("test accuracy %.4f on %,d images%n%s", evaluation.accuracy(), test.size(),
                         evaluation.confusionToString());
-                metrics = metrics(result, evaluation, history, sc.master(), sc.version(), began);
+                metrics = metrics(result, evaluation, epochs.history, sc.master(), sc.version(), began);
             }
             ModelSerializer.writeModel(net, dir.file("model.zip").toFile(), true);
             writeJson(dir.file("metrics.json"), metrics);
@@ -126,6 +106,45 @@ public final class TrainJob {
         } catch (RuntimeException e) {
             dir.abandon();
             throw e;
+        }
+    }
+
+    /**
+     * Reports each round, and at each epoch's end evaluates on the test set (every epoch, or only the last)
+     * and keeps the epoch's row for {@code metrics.json}.
+     */
+    private final class EpochEnd implements TrainingListener {
+        final List<Map<String, Object>> history = new ArrayList<>();
+        Evaluation lastEvaluation;
+        private final JavaSparkContext sc;
+        private final JavaRDD<LabeledImage> test;
+        private final String configurationJson;
+        private final ImageShape shape;
+
+        EpochEnd(JavaSparkContext sc, JavaRDD<LabeledImage> test, String configurationJson, ImageShape shape) {
+            this.sc = sc;
+            this.test = test;
+            this.configurationJson = configurationJson;
+            this.shape = shape;
+        }
+
+        @Override
+        public void onRound(RoundStats round) {
+            reporter.onRound(round);
+        }
+
+        @Override
+        public void onEpochEnd(EpochStats epoch, ModelState state) {
+            reporter.onEpochEnd(epoch, state);
+            Map<String, Object> row = epochRow(epoch);
+            if (job.evaluateEveryEpoch() || epoch.epoch() == job.epochs()) {
+                sc.setJobDescription("epoch " + epoch.epoch() + ": evaluate");
+                lastEvaluation = DistributedEvaluator.evaluate(sc, test, configurationJson, state, shape,
+                        job.classNames(), job.evalBatchSize());
+                row.put("test_accuracy", lastEvaluation.accuracy());
+                reporter.say("epoch %d: test accuracy %.4f", epoch.epoch(), lastEvaluation.accuracy());
+            }
+            history.add(row);
         }
     }
 
