@@ -43,7 +43,7 @@ main_cmd() {
   # Spark binds to the machine's first address; keep everything of a local run on loopback.
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   MAIN_CMD=("$JAVA" @"$JVM_OPTIONS" -Xmx"$heap"
-    -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties"
+    -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" -Dsparkcnn.app.jar="$APP_JAR"
     -cp "$JOBS_JAR:$(cat "$LAUNCHER_CLASSPATH")" io.sparkcnn.jobs.Main)
 }
 

@@ -165,6 +165,11 @@ public final class TrainJob {
         } else if (!conf.contains("spark.master")) {
             conf.setMaster(job.master().equals("local") ? "local[" + cores + "]" : job.master());
         }
+        // Outside spark-submit (scripts/train --master spark://...), ship the application jar ourselves.
+        String appJar = System.getProperty("sparkcnn.app.jar");
+        if (appJar != null && !conf.get("spark.master").startsWith("local") && !conf.contains("spark.jars")) {
+            conf.setJars(new String[] {appJar});
+        }
         conf.set("spark.task.cpus", Integer.toString(job.threadsPerWorker()));
         conf.set("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(job.threadsPerWorker()));
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
