@@ -33,7 +33,7 @@ ensure_build() {
     return
   fi
   echo "Building spark-cnn (mvn package -DskipTests; the first build downloads the dependencies)..." >&2
-  (cd "$ROOT" && mvn -B -q package -DskipTests -pl jobs -am)
+  (cd "$ROOT" && mvn -B -q -Dstyle.color=never package -DskipTests -pl jobs -am)
 }
 
 # The java command line that runs the application's main class with Spark on the classpath (local mode),

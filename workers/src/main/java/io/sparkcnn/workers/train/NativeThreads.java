@@ -1,6 +1,7 @@
 package io.sparkcnn.workers.train;
 
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Keeps ND4J's native threads (OpenMP and BLAS) within the cores a task was given: with several tasks in one
@@ -22,8 +23,12 @@ public final class NativeThreads {
             return;
         }
         synchronized (NativeThreads.class) {
+            // Nd4j first: it loads the backend that NativeOpsHolder needs. OpenMP's own count is what bounds
+            // ND4J's parallel ops; Environment.setMaxThreads alone does not lower it in 1.0.0-M2 (measured:
+            // omp.threads stays at its start value).
             Nd4j.getEnvironment().setMaxThreads(n);
             Nd4j.getEnvironment().setMaxMasterThreads(n);
+            NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(n);
             Nd4j.factory().blas().setMaxThreads(n);
             current = n;
         }
