@@ -1,5 +1,6 @@
 package io.sparkcnn.workers.data;
 
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.nd4j.linalg.dataset.DataSet;
@@ -51,8 +52,8 @@ public final class Minibatches implements Iterator<DataSet> {
             n++;
         }
         if (n < batchSize) {
-            features = java.util.Arrays.copyOf(features, n * pixels);
-            labels = java.util.Arrays.copyOf(labels, n * classes);
+            features = Arrays.copyOf(features, n * pixels);
+            labels = Arrays.copyOf(labels, n * classes);
         }
         return new DataSet(
                 Nd4j.create(features, new long[] {n, shape.channels(), shape.height(), shape.width()}, 'c'),
