@@ -63,6 +63,13 @@ public final class ImageTrees {
         public Spec withTrainAndVal() {
             return new Spec(classes, imagesPerClass, size, true, plants);
         }
+
+        public Spec without(Plant plant) {
+            Set<Plant> fewer = EnumSet.noneOf(Plant.class);
+            fewer.addAll(plants);
+            fewer.remove(plant);
+            return new Spec(classes, imagesPerClass, size, presplit, fewer);
+        }
     }
 
     /** A decodable image: where, its class, what was drawn (RGB) and whether its encoding is lossy. */
