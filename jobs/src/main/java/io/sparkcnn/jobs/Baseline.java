@@ -65,22 +65,21 @@ final class Baseline implements Callable<Integer> {
         RunDirectory dir = RunDirectory.prepare(out);
         long began = System.nanoTime();
         Configuration hadoop = new Configuration();
-        IdxDataset train = IdxDataset.read(job.trainImages(), job.trainLabels(), job.classes(), job.trainLimit(), hadoop);
-        IdxDataset test = IdxDataset.read(job.testImages(), job.testLabels(), job.classes(), job.testLimit(), hadoop);
-        MultiLayerNetwork net = new MultiLayerNetwork(Architectures.build(job, train.shape()));
-        net.init();
+        IdxDataset train = IdxDataset.read(job.data().trainImages(), job.data().trainLabels(), job.classes(), job.data().trainLimit(), hadoop);
+        IdxDataset test = IdxDataset.read(job.data().testImages(), job.data().testLabels(), job.classes(), job.data().testLimit(), hadoop);
+        MultiLayerNetwork net = (MultiLayerNetwork) Architectures.build(job, train.shape()).build();
         double trainSeconds = 0;
         long examples = 0;
         String where;
         if (engine.equals("plain")) {
-            int cores = job.workers() * job.threadsPerWorker();
+            int cores = job.training().workers() * job.training().threadsPerWorker();
             NativeThreads.limitTo(cores);
             where = "single JVM, " + cores + " threads";
-            for (int epoch = 1; epoch <= job.epochs(); epoch++) {
+            for (int epoch = 1; epoch <= job.training().epochs(); epoch++) {
                 List<LabeledImage> ordered = inEpochOrder(train, job.seed(), epoch);
                 long t0 = System.nanoTime();
                 Minibatches batches = new Minibatches(ordered.iterator(), train.shape(), job.classes(),
-                        job.batchSizePerWorker());
+                        job.training().batchSizePerWorker());
                 while (batches.hasNext()) {
                     net.fit(batches.next());
                 }
@@ -89,26 +88,26 @@ final class Baseline implements Callable<Integer> {
                 reporter.say("plain epoch %d: %,.0f img/s", epoch, examples / trainSeconds);
             }
         } else {
-            SparkConf conf = new TrainJob(job, out, master, reporter).sparkConf();
+            SparkConf conf = TrainJob.sparkConf(job, master);
             try (JavaSparkContext sc = new JavaSparkContext(conf)) {
                 sc.setLogLevel("WARN");
                 where = sc.master();
                 ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(
-                        job.batchSizePerWorker())
-                        .batchSizePerWorker(job.batchSizePerWorker())
-                        .averagingFrequency(job.averagingFrequency())
+                        job.training().batchSizePerWorker())
+                        .batchSizePerWorker(job.training().batchSizePerWorker())
+                        .averagingFrequency(job.training().averagingFrequency())
                         .workerPrefetchNumBatches(2)
                         .rddTrainingApproach(RDDTrainingApproach.Direct)
                         .rngSeed(job.seed())
                         .build();
                 SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, tm);
-                for (int epoch = 1; epoch <= job.epochs(); epoch++) {
+                for (int epoch = 1; epoch <= job.training().epochs(); epoch++) {
                     List<DataSet> batches = new ArrayList<>();
                     Minibatches it = new Minibatches(inEpochOrder(train, job.seed(), epoch).iterator(),
-                            train.shape(), job.classes(), job.batchSizePerWorker());
+                            train.shape(), job.classes(), job.training().batchSizePerWorker());
                     it.forEachRemaining(batches::add);
                     // Not cached: Direct mode fails on a cached RDD ("Cannot change storage level").
-                    JavaRDD<DataSet> rdd = sc.parallelize(batches, job.workers());
+                    JavaRDD<DataSet> rdd = sc.parallelize(batches, job.training().workers());
                     long t0 = System.nanoTime();
                     sparkNet.fit(rdd);
                     trainSeconds += (System.nanoTime() - t0) / 1e9;
@@ -120,7 +119,7 @@ final class Baseline implements Callable<Integer> {
         }
         Evaluation evaluation = new Evaluation(job.classNames());
         Minibatches testBatches = new Minibatches(test.records().iterator(), test.shape(), job.classes(),
-                job.evalBatchSize());
+                job.training().evalBatchSize());
         while (testBatches.hasNext()) {
             DataSet batch = testBatches.next();
             evaluation.eval(batch.getLabels(), net.output(batch.getFeatures(), false));
@@ -130,7 +129,7 @@ final class Baseline implements Callable<Integer> {
         m.put("engine", engine);
         m.put("master", where);
         m.put("test_accuracy", evaluation.accuracy());
-        m.put("epochs", job.epochs());
+        m.put("epochs", job.training().epochs());
         m.put("train_images_per_second", examples / trainSeconds);
         m.put("training_seconds", trainSeconds);
         m.put("wall_seconds", (System.nanoTime() - began) / 1e9);

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** The command line: {@code train} runs a job; the same main class serves local mode and spark-submit. */
-@Command(name = "spark-cnn", mixinStandardHelpOptions = true, subcommands = {Main.Train.class, Baseline.class, BenchReport.class},
+@Command(name = "spark-cnn", mixinStandardHelpOptions = true, subcommands = {Main.Train.class, Main.Finetune.class, Summary.class, Baseline.class,
+        BenchReport.class},
         description = "Distributed training of convolutional networks on Apache Spark.")
 public final class Main {
     public static void main(String[] args) {
@@ -42,7 +43,7 @@ public final class Main {
 
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = "Train a job (local mode by default) and write model.zip and metrics.json.")
-    static final class Train implements Callable<Integer> {
+    static class Train implements Callable<Integer> {
         @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "The job's config file.")
         File config;
 
@@ -55,6 +56,10 @@ public final class Main {
         @Option(names = "--master", paramLabel = "URL", description = "Spark master URL (default: local mode).")
         String master;
 
+        @Option(names = "--resume", paramLabel = "DIR", description = "Continue the stopped run whose output"
+                + " folder was DIR, from its last checkpoint (its saved config; --set may add epochs).")
+        Path resume;
+
         @Option(names = "--help-config", description = "List every config key with its default and meaning.")
         boolean helpConfig;
 
@@ -62,18 +67,60 @@ public final class Main {
         public Integer call() {
             if (helpConfig) {
                 for (Param p : JobConfig.PARAMS) {
-                    System.out.printf("%-32s %-12s %s%n", p.key(), p.fallback(), p.doc());
+                    System.out.printf("%-36s %-12s %s%n", p.key(), p.fallback(), p.doc());
                 }
                 return 0;
             }
-            if (config == null) {
-                throw new ConfigError("train: missing CONFIG, for example conf/lenet5-fashion.conf.");
+            ConsoleReporter reporter = new ConsoleReporter(System.out);
+            if (resume != null) {
+                if (config != null) {
+                    throw new ConfigError("--resume " + resume + " continues with the run's saved config; drop "
+                            + config + " (use --set to change, e.g., training.epochs).");
+                }
+                TrainJob.resume(resume, overrides, master, reporter).run();
+                return 0;
             }
-            JobConfig job = JobConfig.load(config, overrides);
+            if (config == null) {
+                throw new ConfigError(name() + ": missing CONFIG, for example conf/lenet5-fashion.conf.");
+            }
+            JobConfig job = JobConfig.load(config, allOverrides());
             Path dir = out != null ? out : Path.of("runs", job.name() + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-            new TrainJob(job, dir, master, new ConsoleReporter(System.out)).run();
+            new TrainJob(job, dir, master, reporter).run();
             return 0;
+        }
+
+        String name() {
+            return "train";
+        }
+
+        List<String> allOverrides() {
+            return overrides;
+        }
+    }
+
+    @Command(name = "finetune", mixinStandardHelpOptions = true,
+            description = "Fine-tune a saved model on a job's data: a new output layer for the job's classes,"
+                    + " the first N layers frozen (DL4J's transfer learning).")
+    static final class Finetune extends Train {
+        @Option(names = "--from", required = true, paramLabel = "MODEL", description = "A model.zip from an"
+                + " earlier run.")
+        String from;
+
+        @Option(names = "--freeze", paramLabel = "N", description = "Freeze the first N layers (default 0).")
+        int freeze;
+
+        @Override
+        String name() {
+            return "finetune";
+        }
+
+        @Override
+        List<String> allOverrides() {
+            List<String> all = new ArrayList<>(overrides);
+            all.add("model.finetune-from=" + from);
+            all.add("model.freeze-layers=" + freeze);
+            return all;
         }
     }
 }

@@ -2,164 +2,232 @@ package io.sparkcnn.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sparkcnn.driver.checkpoint.Checkpoint;
+import io.sparkcnn.driver.checkpoint.CheckpointStore;
 import io.sparkcnn.driver.engine.AveragingTrainer;
-import io.sparkcnn.driver.engine.EpochStats;
-import io.sparkcnn.driver.engine.RoundStats;
-import io.sparkcnn.driver.engine.TrainingListener;
+import io.sparkcnn.driver.engine.LearningRateSchedule;
+import io.sparkcnn.driver.engine.Position;
 import io.sparkcnn.driver.engine.TrainingPlan;
 import io.sparkcnn.driver.engine.TrainingResult;
 import io.sparkcnn.driver.eval.DistributedEvaluator;
 import io.sparkcnn.driver.report.ConsoleReporter;
 import io.sparkcnn.driver.report.RunDirectory;
+import io.sparkcnn.driver.schedule.ReduceOnPlateau;
+import io.sparkcnn.driver.schedule.Schedules;
 import io.sparkcnn.jobs.config.JobConfig;
-import io.sparkcnn.jobs.data.IdxDataset;
+import io.sparkcnn.jobs.data.JobData;
 import io.sparkcnn.jobs.models.Architectures;
-import io.sparkcnn.workers.data.ImageShape;
+import io.sparkcnn.jobs.models.Finetune;
+import io.sparkcnn.jobs.models.summary.ModelSummary;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.train.ModelState;
 import io.sparkcnn.workers.train.NativeBackend;
+import io.sparkcnn.workers.train.NetworkSpec;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.api.NeuralNetwork;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.evaluation.classification.Evaluation;
 
 /**
- * Trains a job end to end: validate the config and the data, start Spark, run the averaging engine, evaluate
- * on the test set, and write the model and {@code metrics.json} to the run's output folder.
+ * Trains a job end to end: validate the config and the data, build the network and print its summary, start
+ * Spark, run the averaging engine with per-epoch validation, checkpoints and early stopping, evaluate the kept
+ * model on the test set, and write {@code model.zip} and {@code metrics.json} to the run's output folder.
+ * A stopped run continues from its last checkpoint with {@link #resume}.
  */
 public final class TrainJob {
+    static final String CONFIG_FILE = "job.conf";
     private static final int RECORDS_PER_SLICE = 1024;
+    private static final int CHECKPOINTS_KEPT = 2;
+
     private final JobConfig job;
-    private final Path out;
+    private final RunDirectory dir;
+    private final boolean resuming;
     private final String masterOverride;
     private final ConsoleReporter reporter;
 
     public TrainJob(JobConfig job, Path out, String masterOverride, ConsoleReporter reporter) {
+        this(job, out, false, masterOverride, reporter);
+    }
+
+    private TrainJob(JobConfig job, Path out, boolean resuming, String masterOverride, ConsoleReporter reporter) {
         NativeBackend.select();
         this.job = job;
-        this.out = out;
+        this.resuming = resuming;
+        this.dir = resuming ? RunDirectory.resume(out) : RunDirectory.prepare(out);
         this.masterOverride = masterOverride;
         this.reporter = reporter;
+    }
+
+    /**
+     * The job of the stopped run in {@code out}, read from the copy of its config the run saved, with
+     * {@code overrides} (for instance more epochs) applied on top.
+     */
+    public static TrainJob resume(Path out, List<String> overrides, String masterOverride, ConsoleReporter reporter) {
+        Path saved = RunDirectory.stagingOf(out).resolve(CONFIG_FILE);
+        if (!Files.isRegularFile(saved)) {
+            throw new IllegalArgumentException("--resume " + out + ": no stopped run there (expected its config at "
+                    + saved + "); a run that finished has nothing to resume.");
+        }
+        JobConfig job = JobConfig.load(saved.toFile(), overrides);
+        return new TrainJob(job, out, true, masterOverride, reporter);
     }
 
     /** Runs the job and returns what went into {@code metrics.json}. */
     public Map<String, Object> run() {
         long began = System.nanoTime();
-        RunDirectory dir = RunDirectory.prepare(out);
+        CheckpointStore checkpoints = new CheckpointStore(dir.file("checkpoints"), CHECKPOINTS_KEPT);
         try {
-            Configuration hadoop = new Configuration();
-            IdxDataset train = IdxDataset.read(job.trainImages(), job.trainLabels(), job.classes(),
-                    job.trainLimit(), hadoop);
-            IdxDataset test = IdxDataset.read(job.testImages(), job.testLabels(), job.classes(), job.testLimit(),
-                    hadoop);
-            if (!train.shape().equals(test.shape())) {
-                throw new IllegalArgumentException(job.testImages() + " holds " + test.shape() + " images but "
-                        + job.trainImages() + " holds " + train.shape() + "; train and test must match.");
+            JobData data = JobData.load(job);
+            NeuralNetwork net = buildNetwork(data);
+            NetworkSpec spec = NetworkSpec.of(net);
+            ModelSummary summary = summarize(spec, data);
+            reporter.say("%s: %s on %,d training, %,d validation and %,d test images of %s, %d workers x %d"
+                            + " thread(s), batch %d per worker, averaging every %d steps, %d epoch(s)",
+                    job.name(), describeModel(), data.train().size(), data.validation().size(), data.test().size(),
+                    data.shape(), job.training().workers(), job.training().threadsPerWorker(),
+                    job.training().batchSizePerWorker(), job.training().averagingFrequency(), job.training().epochs());
+            reporter.say("%s", summary.render());
+            TrainingPlan plan = new TrainingPlan(job.training().workers(), job.training().batchSizePerWorker(),
+                    job.training().averagingFrequency(), job.training().epochs(), job.seed());
+            int stepsPerEpoch = ceilDiv(ceilDiv(data.train().size(), plan.workers()), plan.batchSizePerWorker());
+            ReduceOnPlateau plateau = "plateau".equals(job.training().schedule())
+                    ? new ReduceOnPlateau(job.training().learningRate(), job.training().decayFactor(),
+                            job.training().minLearningRate(), job.training().plateauPatience())
+                    : null;
+            LearningRateSchedule schedule = schedule(stepsPerEpoch, plateau);
+
+            ModelState start = ModelState.of(net);
+            Position from = Position.START;
+            RunProgress progress = new RunProgress(job, reporter, checkpoints, plateau);
+            if (resuming) {
+                List<String> skipped = new ArrayList<>();
+                Checkpoint last = checkpoints.latest(skipped).orElseThrow(() -> new IllegalArgumentException(
+                        "--resume " + dir.target() + ": no usable checkpoint in " + checkpoints.dir()
+                                + (skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")")));
+                skipped.forEach(s -> reporter.say("skipped damaged checkpoint: %s", s));
+                start = last.state();
+                from = last.next();
+                progress.restore(last.extras(), checkpoints);
+                reporter.say("resuming at epoch %d, round %d (iteration %d)", from.epoch(), from.round() + 1,
+                        start.iterations());
+            } else {
+                writeString(dir.file(CONFIG_FILE), job.resolved());
             }
-            MultiLayerConfiguration architecture = Architectures.build(job, train.shape());
-            MultiLayerNetwork net = new MultiLayerNetwork(architecture);
-            net.init();
-            TrainingPlan plan = new TrainingPlan(job.workers(), job.batchSizePerWorker(), job.averagingFrequency(),
-                    job.epochs(), job.seed());
-            reporter.say("%s: %s on %,d training and %,d test images of %s, %d workers x %d thread(s),"
-                            + " batch %d per worker, averaging every %d steps, %d epoch(s), %,d parameters",
-                    job.name(), job.architecture(), train.size(), test.size(), train.shape(), job.workers(),
-                    job.threadsPerWorker(), job.batchSizePerWorker(), job.averagingFrequency(), job.epochs(),
-                    net.numParams());
 
             Map<String, Object> metrics;
-            try (JavaSparkContext sc = new JavaSparkContext(sparkConf())) {
+            try (JavaSparkContext sc = new JavaSparkContext(sparkConf(job, masterOverride))) {
                 sc.setLogLevel("WARN");
                 reporter.say("Spark %s, master %s", sc.version(), sc.master());
-                String json = architecture.toJson();
-                JavaRDD<LabeledImage> trainRdd = distribute(sc, train);
-                JavaRDD<LabeledImage> testRdd = distribute(sc, test);
-                EpochEnd epochs = new EpochEnd(sc, testRdd, json, train.shape());
-                TrainingResult result = new AveragingTrainer(sc, plan, json, train.shape(), job.classes())
-                        .fit(trainRdd, train.size(), ModelState.of(net), epochs);
-                result.state().applyTo(net);
-                Evaluation evaluation = epochs.lastEvaluation;
-                reporter.say("test accuracy %.4f on %,d images%n%s", evaluation.accuracy(), test.size(),
-                        evaluation.confusionToString());
-                metrics = metrics(result, evaluation, epochs.history, sc.master(), sc.version(), began);
+                JavaRDD<LabeledImage> trainRdd = distribute(sc, data.train());
+                JavaRDD<LabeledImage> validationRdd = data.validation().isEmpty() ? null
+                        : distribute(sc, data.validation());
+                JavaRDD<LabeledImage> testRdd = distribute(sc, data.test());
+                progress.attach(sc, spec, data, validationRdd, testRdd);
+                TrainingResult result = new AveragingTrainer(sc, plan, spec, data.trainBatches(), schedule)
+                        .fit(trainRdd, data.train().size(), start, from, progress);
+                ModelState kept = progress.keptState(result.state());
+                sc.setJobDescription("final test evaluation");
+                Evaluation test = DistributedEvaluator.evaluate(sc, testRdd, spec, kept, data.evalBatches(),
+                        job.classNames(), job.training().evalBatchSize());
+                reporter.say("test accuracy %.4f on %,d images (%s)%n%s", test.accuracy(), data.test().size(),
+                        progress.keptDescription(), test.stats(false, true));
+                kept.applyTo(net);
+                metrics = Metrics.of(job, progress, test, summary, sc.master(), sc.version(), began);
             }
-            ModelSerializer.writeModel(net, dir.file("model.zip").toFile(), true);
+            saveModel(net);
             writeJson(dir.file("metrics.json"), metrics);
             dir.commit();
-            reporter.say("wrote %s (model.zip, metrics.json)", dir.target());
+            reporter.say("wrote %s (model.zip, metrics.json, checkpoints/)", dir.target());
             return metrics;
-        } catch (IOException e) {
-            dir.abandon();
-            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
-            dir.abandon();
+            if (checkpoints.list().isEmpty()) {
+                dir.abandon();
+            } else {
+                reporter.say("the run stopped; its checkpoints are kept: continue it with --resume %s", dir.target());
+            }
             throw e;
         }
     }
 
-    /**
-     * Reports each round, and at each epoch's end evaluates on the test set (every epoch, or only the last)
-     * and keeps the epoch's row for {@code metrics.json}.
-     */
-    private final class EpochEnd implements TrainingListener {
-        final List<Map<String, Object>> history = new ArrayList<>();
-        Evaluation lastEvaluation;
-        private final JavaSparkContext sc;
-        private final JavaRDD<LabeledImage> test;
-        private final String configurationJson;
-        private final ImageShape shape;
-
-        EpochEnd(JavaSparkContext sc, JavaRDD<LabeledImage> test, String configurationJson, ImageShape shape) {
-            this.sc = sc;
-            this.test = test;
-            this.configurationJson = configurationJson;
-            this.shape = shape;
+    private NeuralNetwork buildNetwork(JobData data) {
+        JobConfig.Model m = job.model();
+        if (m.finetuneFrom() != null && !m.finetuneFrom().isBlank()) {
+            NeuralNetwork saved = Finetune.load(m.finetuneFrom());
+            return Finetune.adapt(saved, job.classes(), m.freezeLayers(), Architectures.hyper(job));
         }
+        return Architectures.build(job, data.shape()).build();
+    }
 
-        @Override
-        public void onRound(RoundStats round) {
-            reporter.onRound(round);
+    /** The summary, which also checks every layer's geometry before any Spark job starts. */
+    private static ModelSummary summarize(NetworkSpec spec, JobData data) {
+        InputType input = InputType.convolutional(data.shape().height(), data.shape().width(), data.shape().channels());
+        return spec.graph()
+                ? ModelSummary.of(ComputationGraphConfiguration.fromJson(spec.json()), input)
+                : ModelSummary.of(MultiLayerConfiguration.fromJson(spec.json()), input);
+    }
+
+    private String describeModel() {
+        JobConfig.Model m = job.model();
+        return m.finetuneFrom() == null || m.finetuneFrom().isBlank() ? m.architecture()
+                : "fine-tuning " + m.finetuneFrom() + " (" + m.freezeLayers() + " layers frozen)";
+    }
+
+    private LearningRateSchedule schedule(int stepsPerEpoch, ReduceOnPlateau plateau) {
+        JobConfig.Training t = job.training();
+        if ("adadelta".equals(t.updater())) {
+            return LearningRateSchedule.constant(Double.NaN);
         }
+        double base = t.learningRate();
+        long total = (long) stepsPerEpoch * t.epochs();
+        LearningRateSchedule main = switch (t.schedule()) {
+            case "step" -> Schedules.step(base, t.decayEpochs(), t.decayFactor());
+            case "exponential" -> Schedules.exponential(base, t.decayFactor());
+            case "cosine" -> Schedules.cosine(base, t.minLearningRate(), total);
+            case "plateau" -> plateau;
+            default -> LearningRateSchedule.constant(base);
+        };
+        return Schedules.warmup(main, (long) t.warmupEpochs() * stepsPerEpoch);
+    }
 
-        @Override
-        public void onEpochEnd(EpochStats epoch, ModelState state) {
-            reporter.onEpochEnd(epoch, state);
-            Map<String, Object> row = epochRow(epoch);
-            if (job.evaluateEveryEpoch() || epoch.epoch() == job.epochs()) {
-                sc.setJobDescription("epoch " + epoch.epoch() + ": evaluate");
-                lastEvaluation = DistributedEvaluator.evaluate(sc, test, configurationJson, state, shape,
-                        job.classNames(), job.evalBatchSize());
-                row.put("test_accuracy", lastEvaluation.accuracy());
-                reporter.say("epoch %d: test accuracy %.4f", epoch.epoch(), lastEvaluation.accuracy());
-            }
-            history.add(row);
+    private void saveModel(NeuralNetwork net) {
+        File file = dir.file("model.zip").toFile();
+        try {
+            ModelSerializer.writeModel((Model) net, file, true);
+            ModelSerializer.addObjectToFile(file, "class_names", new ArrayList<>(job.classNames()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 
     /**
-     * Ships the raw records to the executors once and keeps them there, in slices small enough to be
-     * cheap tasks; every epoch then reshuffles them from the executors' memory.
+     * Ships the records to the executors once and keeps them there, in slices small enough to be cheap
+     * tasks; every epoch then reshuffles them from the executors' memory.
      */
-    private JavaRDD<LabeledImage> distribute(JavaSparkContext sc, IdxDataset data) {
-        int slices = Math.max(job.workers(), (data.size() + RECORDS_PER_SLICE - 1) / RECORDS_PER_SLICE);
-        return sc.parallelize(data.records(), slices).persist(StorageLevel.MEMORY_ONLY());
+    private JavaRDD<LabeledImage> distribute(JavaSparkContext sc, List<LabeledImage> records) {
+        int slices = Math.max(job.training().workers(), ceilDiv(records.size(), RECORDS_PER_SLICE));
+        return sc.parallelize(records, slices).persist(StorageLevel.MEMORY_ONLY());
     }
 
-    SparkConf sparkConf() {
+    /** Spark's settings for {@code job}; {@code masterOverride} (from --master) wins over the config's. */
+    static SparkConf sparkConf(JobConfig job, String masterOverride) {
+        JobConfig.Training t = job.training();
         SparkConf conf = new SparkConf().setAppName("spark-cnn " + job.name());
-        int cores = job.workers() * job.threadsPerWorker();
+        int cores = t.workers() * t.threadsPerWorker();
         if (masterOverride != null) {
             conf.setMaster(masterOverride);
         } else if (!conf.contains("spark.master")) {
@@ -170,8 +238,8 @@ public final class TrainJob {
         if (appJar != null && !conf.get("spark.master").startsWith("local") && !conf.contains("spark.jars")) {
             conf.setJars(new String[] {appJar});
         }
-        conf.set("spark.task.cpus", Integer.toString(job.threadsPerWorker()));
-        conf.set("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(job.threadsPerWorker()));
+        conf.set("spark.task.cpus", Integer.toString(t.threadsPerWorker()));
+        conf.set("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(t.threadsPerWorker()));
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         conf.setIfMissing("spark.driver.host", "127.0.0.1");
         // Averaging rounds are short: do not let a round wait for data locality.
@@ -179,47 +247,23 @@ public final class TrainJob {
         return conf;
     }
 
-    private static Map<String, Object> epochRow(EpochStats e) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("epoch", e.epoch());
-        row.put("rounds", e.rounds());
-        row.put("examples", e.examples());
-        row.put("train_loss", e.meanLoss());
-        row.put("images_per_second", e.imagesPerSecond());
-        row.put("seconds", e.seconds());
-        row.put("averaging_overhead_share", e.overheadShare());
-        return row;
+    static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
-    private Map<String, Object> metrics(TrainingResult result, Evaluation evaluation,
-                                        List<Map<String, Object>> history, String master, String sparkVersion,
-                                        long began) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("job", job.name());
-        m.put("test_accuracy", evaluation.accuracy());
-        m.put("epochs", job.epochs());
-        m.put("train_images_per_second", result.examples() / result.trainingSeconds());
-        m.put("training_seconds", result.trainingSeconds());
-        m.put("wall_seconds", (System.nanoTime() - began) / 1e9);
-        m.put("examples_trained", result.examples());
-        m.put("history", history);
-        m.put("class_names", job.classNames());
-        int n = job.classes();
-        int[][] confusion = new int[n][n];
-        for (int actual = 0; actual < n; actual++) {
-            for (int predicted = 0; predicted < n; predicted++) {
-                confusion[actual][predicted] = evaluation.getConfusion().getCount(actual, predicted);
-            }
+    static void writeJson(Path file, Object value) {
+        try {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
-        m.put("confusion_matrix", confusion);
-        m.put("master", master);
-        m.put("spark_version", sparkVersion);
-        m.put("dl4j_version", "1.0.0-M2");
-        m.put("config", job);
-        return m;
     }
 
-    static void writeJson(Path file, Map<String, Object> value) throws IOException {
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), value);
+    private static void writeString(Path file, String content) {
+        try {
+            Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 }

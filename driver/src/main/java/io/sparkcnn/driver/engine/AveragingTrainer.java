@@ -2,11 +2,13 @@ package io.sparkcnn.driver.engine;
 
 import io.sparkcnn.driver.shard.EpochShards;
 import io.sparkcnn.driver.shard.Sharder;
-import io.sparkcnn.workers.data.ImageShape;
+import io.sparkcnn.workers.data.BatchMaker;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.train.ModelState;
 import io.sparkcnn.workers.train.NativeThreads;
 import io.sparkcnn.workers.train.NetworkCache;
+import io.sparkcnn.workers.train.NetworkSpec;
+import io.sparkcnn.workers.train.Networks;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.TaskContext;
@@ -20,33 +22,39 @@ import org.apache.spark.storage.StorageLevel;
  * parameters and updater state, every worker runs tau minibatch steps on its shard, a tree aggregation sums
  * the results and the driver averages them. Each epoch reshuffles the shards from the job's seed.
  *
- * <p>It knows nothing of the architecture: it gets a DL4J configuration as JSON and a starting state.
+ * <p>It knows nothing of the architecture: it gets a DL4J configuration and a starting state. Everything a
+ * round computes follows from the seed, the epoch and the round, so a run resumed from a checkpoint's
+ * {@link Position} repeats exactly what the uninterrupted run would have done.
  */
 public final class AveragingTrainer {
     private final JavaSparkContext sc;
     private final TrainingPlan plan;
-    private final String configurationJson;
-    private final ImageShape shape;
-    private final int classes;
+    private final NetworkSpec network;
+    private final BatchMaker batchMaker;
+    private final LearningRateSchedule schedule;
 
-    public AveragingTrainer(JavaSparkContext sc, TrainingPlan plan, String configurationJson, ImageShape shape,
-                            int classes) {
+    public AveragingTrainer(JavaSparkContext sc, TrainingPlan plan, NetworkSpec network, BatchMaker batchMaker,
+                            LearningRateSchedule schedule) {
         this.sc = sc;
         this.plan = plan;
-        this.configurationJson = configurationJson;
-        this.shape = shape;
-        this.classes = classes;
+        this.network = network;
+        this.batchMaker = batchMaker;
+        this.schedule = schedule;
     }
 
-    /**
-     * Trains from {@code start} on {@code records}, whose ids must be 0 to {@code recordCount - 1}.
-     */
+    /** Trains from {@code start} on {@code records}, whose ids must be 0 to {@code recordCount - 1}. */
     public TrainingResult fit(JavaRDD<LabeledImage> records, int recordCount, ModelState start,
+                              TrainingListener listener) {
+        return fit(records, recordCount, start, Position.START, listener);
+    }
+
+    /** Continues a run at {@code from} with the state it had there. */
+    public TrainingResult fit(JavaRDD<LabeledImage> records, int recordCount, ModelState start, Position from,
                               TrainingListener listener) {
         warmUp(records);
         ModelState state = start;
         List<EpochStats> history = new ArrayList<>();
-        for (int epoch = 1; epoch <= plan.epochs(); epoch++) {
+        for (int epoch = from.epoch(); epoch <= plan.epochs(); epoch++) {
             EpochShards dealt = EpochShards.deal(recordCount, plan.workers(), plan.seed(), epoch);
             JavaRDD<LabeledImage> shards = Sharder.shardsFor(sc, records, dealt).persist(StorageLevel.MEMORY_ONLY());
             int rounds = plan.roundsFor(dealt.ranges().largest());
@@ -55,36 +63,42 @@ public final class AveragingTrainer {
             long minibatches = 0;
             double lossSum = 0;
             double overheadSum = 0;
-            for (int round = 0; round < rounds; round++) {
+            int firstRound = epoch == from.epoch() ? from.round() : 0;
+            for (int round = firstRound; round < rounds; round++) {
                 sc.setJobDescription(String.format("epoch %d/%d, round %d/%d: train",
                         epoch, plan.epochs(), round + 1, rounds));
                 long roundStart = System.nanoTime();
+                double learningRate = schedule.rate(epoch, state.iterations());
                 Broadcast<ModelState> broadcast = sc.broadcast(state);
                 ParameterAverage sum = shards
-                        .mapPartitionsWithIndex(new RoundTask(broadcast, configurationJson, shape, classes, plan,
-                                epoch, round), true)
+                        .mapPartitionsWithIndex(new RoundTask(broadcast, network, batchMaker, plan, epoch, round,
+                                learningRate), true)
                         .treeAggregate(new ParameterAverage(), ParameterAverage::add, ParameterAverage::merge);
                 broadcast.destroy(false);
                 ModelState next = sum.average(state);
                 RoundStats stats = new RoundStats(epoch, plan.epochs(), round + 1, rounds, sum.workers(),
                         sum.examples(), sum.meanLoss(), System.nanoTime() - roundStart, sum.maxTrainNanos(),
-                        4L * (state.params().length + state.updaterState().length));
+                        4L * (state.params().length + state.updaterState().length), learningRate);
                 if (!Double.isFinite(stats.meanLoss()) && sum.minibatches() > 0) {
                     throw new DivergedException(epoch, round + 1, stats.meanLoss());
                 }
-                state = next;
+                state = round + 1 == rounds ? next.atEpoch(epoch) : next;
                 examples += stats.examples();
                 minibatches += sum.minibatches();
                 lossSum += stats.meanLoss() * sum.minibatches();
                 overheadSum += stats.overheadShare();
-                listener.onRound(stats);
+                listener.onRound(stats, state,
+                        round + 1 == rounds ? new Position(epoch + 1, 0) : new Position(epoch, round + 1));
             }
             shards.unpersist(false);
-            state = new ModelState(state.params(), state.updaterState(), state.iterations(), epoch);
-            EpochStats epochStats = new EpochStats(epoch, rounds, examples, lossSum / minibatches,
-                    (System.nanoTime() - epochStart) / 1e9, overheadSum / rounds);
+            int roundsRun = rounds - firstRound;
+            EpochStats epochStats = new EpochStats(epoch, roundsRun, examples, lossSum / minibatches,
+                    (System.nanoTime() - epochStart) / 1e9, overheadSum / Math.max(1, roundsRun));
             history.add(epochStats);
             listener.onEpochEnd(epochStats, state);
+            if (listener.stopRequested()) {
+                break;
+            }
         }
         sc.setJobDescription(null);
         return new TrainingResult(state, history);
@@ -96,10 +110,10 @@ public final class AveragingTrainer {
      */
     private void warmUp(JavaRDD<LabeledImage> records) {
         sc.setJobDescription("load the records and build the network on the executors");
-        String json = configurationJson;
+        NetworkSpec spec = network;
         records.mapPartitions(shard -> {
             NativeThreads.limitTo(TaskContext.get().cpus());
-            NetworkCache.withNetwork(json, net -> net.numParams());
+            NetworkCache.withNetwork(spec, Networks::numParams);
             long n = 0;
             for (; shard.hasNext(); shard.next()) {
                 n++;

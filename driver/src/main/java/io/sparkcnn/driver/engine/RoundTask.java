@@ -1,13 +1,13 @@
 package io.sparkcnn.driver.engine;
 
 import io.sparkcnn.workers.Seeds;
-import io.sparkcnn.workers.data.ImageShape;
+import io.sparkcnn.workers.data.BatchMaker;
 import io.sparkcnn.workers.data.LabeledImage;
-import io.sparkcnn.workers.data.Minibatches;
 import io.sparkcnn.workers.train.LocalTrainer;
 import io.sparkcnn.workers.train.ModelState;
 import io.sparkcnn.workers.train.NativeThreads;
 import io.sparkcnn.workers.train.NetworkCache;
+import io.sparkcnn.workers.train.NetworkSpec;
 import io.sparkcnn.workers.train.RoundResult;
 import java.util.Collections;
 import java.util.Iterator;
@@ -15,6 +15,7 @@ import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -24,22 +25,22 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class RoundTask implements Function2<Integer, Iterator<LabeledImage>, Iterator<RoundResult>> {
     private final Broadcast<ModelState> state;
-    private final String configurationJson;
-    private final ImageShape shape;
-    private final int classes;
+    private final NetworkSpec network;
+    private final BatchMaker batchMaker;
     private final TrainingPlan plan;
     private final int epoch;
     private final int round;
+    private final double learningRate;
 
-    RoundTask(Broadcast<ModelState> state, String configurationJson, ImageShape shape, int classes,
-              TrainingPlan plan, int epoch, int round) {
+    RoundTask(Broadcast<ModelState> state, NetworkSpec network, BatchMaker batchMaker, TrainingPlan plan, int epoch,
+              int round, double learningRate) {
         this.state = state;
-        this.configurationJson = configurationJson;
-        this.shape = shape;
-        this.classes = classes;
+        this.network = network;
+        this.batchMaker = batchMaker;
         this.plan = plan;
         this.epoch = epoch;
         this.round = round;
+        this.learningRate = learningRate;
     }
 
     @Override
@@ -53,9 +54,28 @@ final class RoundTask implements Function2<Integer, Iterator<LabeledImage>, Iter
         }
         NativeThreads.limitTo(TaskContext.get().cpus());
         Nd4j.getRandom().setSeed(Seeds.of(plan.seed(), "worker-step", epoch, round, partition));
-        Minibatches batches = new Minibatches(shard, shape, classes, plan.batchSizePerWorker());
-        return NetworkCache.withNetwork(configurationJson,
-                net -> LocalTrainer.train(net, state.value(), batches, plan.averagingFrequency())
+        // Only this round's records reach the batch maker, so that a prefetching pipeline decodes no more.
+        Iterator<LabeledImage> thisRound = limit(shard, (long) plan.averagingFrequency() * plan.batchSizePerWorker());
+        Iterator<DataSet> batches = batchMaker.minibatches(thisRound, plan.batchSizePerWorker(), plan.seed(), epoch);
+        return NetworkCache.withNetwork(network,
+                net -> LocalTrainer.train(net, state.value(), batches, plan.averagingFrequency(), learningRate)
                         .map(List::of).orElse(List.of()).iterator());
+    }
+
+    private static <T> Iterator<T> limit(Iterator<T> items, long max) {
+        return new Iterator<>() {
+            long taken;
+
+            @Override
+            public boolean hasNext() {
+                return taken < max && items.hasNext();
+            }
+
+            @Override
+            public T next() {
+                taken++;
+                return items.next();
+            }
+        };
     }
 }

@@ -1,11 +1,13 @@
 package io.sparkcnn.driver.eval;
 
-import io.sparkcnn.workers.data.ImageShape;
+import io.sparkcnn.workers.data.BatchMaker;
 import io.sparkcnn.workers.data.LabeledImage;
-import io.sparkcnn.workers.data.Minibatches;
 import io.sparkcnn.workers.train.ModelState;
 import io.sparkcnn.workers.train.NativeThreads;
 import io.sparkcnn.workers.train.NetworkCache;
+import io.sparkcnn.workers.train.NetworkSpec;
+import io.sparkcnn.workers.train.Networks;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
@@ -16,28 +18,30 @@ import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * Evaluates a model state on an RDD of records: every partition fills a DL4J {@link Evaluation} with its
- * executor's cached network, and the driver merges them (accuracy, per-class scores, confusion matrix).
+ * executor's cached network, and the driver merges them: accuracy, top-5 accuracy when there are more than
+ * five classes, per-class precision, recall and F1, and the confusion matrix.
  */
 public final class DistributedEvaluator {
     private DistributedEvaluator() {}
 
-    public static Evaluation evaluate(JavaSparkContext sc, JavaRDD<LabeledImage> records, String configurationJson,
-                                      ModelState state, ImageShape shape, List<String> classNames, int batchSize) {
+    public static Evaluation evaluate(JavaSparkContext sc, JavaRDD<LabeledImage> records, NetworkSpec network,
+                                      ModelState state, BatchMaker batchMaker, List<String> classNames,
+                                      int batchSize) {
         Broadcast<ModelState> broadcast = sc.broadcast(state);
-        int classes = classNames.size();
+        int topN = classNames.size() > 5 ? 5 : 1;
         try {
             return records.mapPartitions(shard -> {
-                Evaluation evaluation = new Evaluation(classNames);
+                Evaluation evaluation = new Evaluation(classNames, topN);
                 if (!shard.hasNext()) {
                     return List.of(evaluation).iterator();
                 }
                 NativeThreads.limitTo(TaskContext.get().cpus());
-                Minibatches batches = new Minibatches(shard, shape, classes, batchSize);
-                return NetworkCache.withNetwork(configurationJson, net -> {
+                Iterator<DataSet> batches = batchMaker.minibatches(shard, batchSize, 0, 0);
+                return NetworkCache.withNetwork(network, net -> {
                     broadcast.value().applyTo(net);
                     while (batches.hasNext()) {
                         DataSet batch = batches.next();
-                        evaluation.eval(batch.getLabels(), net.output(batch.getFeatures(), false));
+                        evaluation.eval(batch.getLabels(), Networks.output(net, batch.getFeatures()));
                     }
                     return List.of(evaluation).iterator();
                 });

@@ -1,6 +1,7 @@
 package io.sparkcnn.driver.report;
 
 import io.sparkcnn.driver.engine.EpochStats;
+import io.sparkcnn.driver.engine.Position;
 import io.sparkcnn.driver.engine.RoundStats;
 import io.sparkcnn.driver.engine.TrainingListener;
 import io.sparkcnn.workers.train.ModelState;
@@ -23,13 +24,13 @@ public final class ConsoleReporter implements TrainingListener {
     }
 
     @Override
-    public void onRound(RoundStats r) {
+    public void onRound(RoundStats r, ModelState state, Position next) {
         roundsDone++;
         int total = r.epochs() * r.roundsInEpoch();
         double elapsed = (System.nanoTime() - started) / 1e9;
         double eta = elapsed / roundsDone * Math.max(0, total - roundsDone);
-        say("epoch %d/%d  round %d/%d  loss %.4f  %,.0f img/s  overhead %.0f%%  ETA %s",
-                r.epoch(), r.epochs(), r.round(), r.roundsInEpoch(), r.meanLoss(), r.imagesPerSecond(),
+        say("epoch %d/%d  round %d/%d  loss %.4f  lr %.3g  %,.0f img/s  overhead %.0f%%  ETA %s",
+                r.epoch(), r.epochs(), r.round(), r.roundsInEpoch(), r.meanLoss(), r.learningRate(), r.imagesPerSecond(),
                 100 * r.overheadShare(), duration(eta));
     }
 

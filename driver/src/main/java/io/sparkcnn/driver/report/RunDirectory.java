@@ -41,13 +41,41 @@ public final class RunDirectory {
             if (!Files.isWritable(parent)) {
                 throw new IllegalArgumentException("cannot write in " + parent + "; pass another --out.");
             }
-            Path staging = parent.resolve("." + absolute.getFileName() + ".incomplete");
+            Path staging = stagingOf(absolute);
+            if (Files.isDirectory(staging.resolve("checkpoints"))) {
+                throw new IllegalArgumentException("output folder " + absolute + " belongs to a stopped run with"
+                        + " checkpoints in " + staging + "; continue it with --resume " + target
+                        + ", or remove that folder to start over.");
+            }
             deleteRecursively(staging);
             Files.createDirectories(staging);
             return new RunDirectory(absolute, staging);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare output folder " + absolute + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The staging folder of a stopped run whose output was to be {@code target}, kept because it holds
+     * checkpoints; the resumed run writes on into it and commits it as usual.
+     */
+    public static RunDirectory resume(Path target) {
+        Path absolute = target.toAbsolutePath().normalize();
+        Path staging = stagingOf(absolute);
+        if (!Files.isDirectory(staging)) {
+            throw new IllegalArgumentException("--resume " + target + ": no stopped run there (expected its"
+                    + " staging folder " + staging + ").");
+        }
+        if (Files.exists(absolute)) {
+            throw new IllegalArgumentException("--resume " + target + ": that run already finished.");
+        }
+        return new RunDirectory(absolute, staging);
+    }
+
+    /** Where a run bound for {@code target} writes until it commits. */
+    public static Path stagingOf(Path target) {
+        Path absolute = target.toAbsolutePath().normalize();
+        return absolute.getParent().resolve("." + absolute.getFileName() + ".incomplete");
     }
 
     /** Where to write a file now; it appears under {@link #target()} at {@link #commit()}. */

@@ -2,6 +2,7 @@ package io.sparkcnn.driver.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -11,7 +12,9 @@ import io.sparkcnn.workers.data.IdxReader;
 import io.sparkcnn.workers.data.ImageShape;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.data.Minibatches;
+import io.sparkcnn.workers.data.RawBatches;
 import io.sparkcnn.workers.train.ModelState;
+import io.sparkcnn.workers.train.NetworkSpec;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -82,7 +85,8 @@ class AveragingTrainerSpec {
         ModelState start = ModelState.of(plain);
         TrainingPlan plan = new TrainingPlan(1, 32, 1, 2, 11L);
 
-        TrainingResult engine = new AveragingTrainer(sc, plan, conf.toJson(), SHAPE, 10)
+        TrainingResult engine = new AveragingTrainer(sc, plan, NetworkSpec.of(conf), new RawBatches(SHAPE, 10),
+                LearningRateSchedule.constant(1e-3))
                 .fit(sc.parallelize(records, 3), records.size(), start, new TrainingListener() {});
 
         for (int epoch = 1; epoch <= plan.epochs(); epoch++) {
@@ -110,10 +114,11 @@ class AveragingTrainerSpec {
         // so the last round runs short and its partial minibatch must not be dropped.
         TrainingPlan plan = new TrainingPlan(2, 32, 4, 3, 5L);
         List<RoundStats> rounds = new ArrayList<>();
-        TrainingResult result = new AveragingTrainer(sc, plan, conf.toJson(), SHAPE, 10)
+        TrainingResult result = new AveragingTrainer(sc, plan, NetworkSpec.of(conf), new RawBatches(SHAPE, 10),
+                LearningRateSchedule.constant(1e-3))
                 .fit(sc.parallelize(records, 4), records.size(), ModelState.of(net), new TrainingListener() {
                     @Override
-                    public void onRound(RoundStats round) {
+                    public void onRound(RoundStats round, ModelState state, Position next) {
                         rounds.add(round);
                     }
                 });
@@ -126,5 +131,72 @@ class AveragingTrainerSpec {
         double first = result.epochs().get(0).meanLoss();
         double last = result.epochs().get(2).meanLoss();
         assertTrue(last < first * 0.8, "loss should fall: first epoch " + first + ", last " + last);
+    }
+
+    @Test
+    void aRunResumedFromAMidEpochPositionEndsWithTheSameParametersAsAnUninterruptedOne() {
+        MultiLayerConfiguration conf = smallConvNet();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        ModelState start = ModelState.of(net);
+        TrainingPlan plan = new TrainingPlan(2, 32, 2, 2, 9L);
+        AveragingTrainer trainer = new AveragingTrainer(sc, plan, NetworkSpec.of(conf), new RawBatches(SHAPE, 10),
+                (epoch, iteration) -> 1e-3 / epoch);
+        ModelState[] saved = new ModelState[1];
+        Position[] savedAt = new Position[1];
+        ModelState uninterrupted = trainer.fit(sc.parallelize(records, 4), records.size(), start,
+                new TrainingListener() {
+                    @Override
+                    public void onRound(RoundStats round, ModelState state, Position next) {
+                        if (round.epoch() == 1 && round.round() == 3) {
+                            saved[0] = state;
+                            savedAt[0] = next;
+                        }
+                    }
+                }).state();
+
+        assertEquals(new Position(1, 3), savedAt[0]);
+        TrainingResult resumed = trainer.fit(sc.parallelize(records, 4), records.size(), saved[0], savedAt[0],
+                new TrainingListener() {});
+
+        assertEquals(uninterrupted.iterations(), resumed.state().iterations(), "iteration counter");
+        assertEquals(2, resumed.state().epochs(), "epoch counter");
+        assertArrayEquals(uninterrupted.params(), resumed.state().params(), 1e-5f, "parameters");
+        assertArrayEquals(uninterrupted.updaterState(), resumed.state().updaterState(), 1e-5f, "updater state");
+    }
+
+    @Test
+    void theScheduleSetsTheRateEveryWorkerUsesAndAStopRequestEndsTheRun() {
+        MultiLayerConfiguration conf = smallConvNet();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        TrainingPlan plan = new TrainingPlan(2, 50, 3, 5, 3L);
+        List<RoundStats> rounds = new ArrayList<>();
+        List<ModelState> epochEnds = new ArrayList<>();
+        ModelState start = ModelState.of(net);
+        TrainingResult result = new AveragingTrainer(sc, plan, NetworkSpec.of(conf), new RawBatches(SHAPE, 10),
+                (epoch, iteration) -> epoch == 1 ? 0.0 : 1e-3)
+                .fit(sc.parallelize(records, 4), records.size(), start, new TrainingListener() {
+                    @Override
+                    public void onRound(RoundStats round, ModelState state, Position next) {
+                        rounds.add(round);
+                    }
+
+                    @Override
+                    public void onEpochEnd(EpochStats epoch, ModelState state) {
+                        epochEnds.add(state);
+                    }
+
+                    @Override
+                    public boolean stopRequested() {
+                        return rounds.get(rounds.size() - 1).epoch() == 2;
+                    }
+                });
+        assertEquals(2, result.epochs().size(), "stopped after the second epoch");
+        assertTrue(rounds.stream().filter(r -> r.epoch() == 1).allMatch(r -> r.learningRate() == 0.0));
+        assertTrue(rounds.stream().filter(r -> r.epoch() == 2).allMatch(r -> r.learningRate() == 1e-3));
+        // A rate of 0 all through epoch 1 leaves the parameters where they started; epoch 2 moves them.
+        assertArrayEquals(start.params(), epochEnds.get(0).params(), 1e-6f, "epoch 1 at rate 0");
+        assertFalse(java.util.Arrays.equals(start.params(), epochEnds.get(1).params()), "epoch 2 at rate 1e-3");
     }
 }

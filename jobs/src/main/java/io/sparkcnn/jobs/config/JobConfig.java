@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import java.io.File;
 import java.util.ArrayList;
@@ -14,42 +16,43 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import io.sparkcnn.jobs.models.ConvStack;
 
 /**
  * A job's configuration: a HOCON file from {@code conf/} plus {@code --set key=value} overrides, checked in
  * one place against the declared {@link #PARAMS}. An unknown key or an invalid value fails here, before any
  * data is read or any Spark job starts, naming the file, the key and what is allowed.
  */
-public record JobConfig(
-        String source,
-        String name,
-        long seed,
-        String trainImages,
-        String trainLabels,
-        String testImages,
-        String testLabels,
-        int trainLimit,
-        int testLimit,
-        List<String> classNames,
-        String architecture,
-        int workers,
-        int threadsPerWorker,
-        int batchSizePerWorker,
-        int averagingFrequency,
-        int epochs,
-        String updater,
-        double learningRate,
-        double momentum,
-        boolean evaluateEveryEpoch,
-        int evalBatchSize,
-        String master) {
+public record JobConfig(String source, String name, long seed, Data data, Model model, Training training,
+                        String master, String resolved) {
 
-    public static final List<String> ARCHITECTURES = List.of("lenet5");
-    public static final List<String> UPDATERS = List.of("sgd", "nesterov", "adam");
+    /** Where the images come from and how they split into training, validation and test sets. */
+    public record Data(String trainImages, String trainLabels, String testImages, String testLabels, int trainLimit,
+                       int testLimit, List<String> classNames, double validationFraction) {}
+
+    /** The network: an architecture by name, its options, and optionally a saved model to fine-tune. */
+    public record Model(String architecture, String pattern, List<Integer> filters, int kernel, int fcUnits,
+                        boolean batchNorm, double dropout, double widthMultiplier, String finetuneFrom,
+                        int freezeLayers) {}
+
+    /** The engineering and the optimisation: workers, minibatches, tau, updater, regularisers, schedule. */
+    public record Training(int workers, int threadsPerWorker, int batchSizePerWorker, int averagingFrequency,
+                           int epochs, String updater, double learningRate, double momentum, double l1, double l2,
+                           double weightDecay, double gradientClip, String schedule, List<Integer> decayEpochs,
+                           double decayFactor, double minLearningRate, int warmupEpochs, int plateauPatience,
+                           int earlyStoppingPatience, int checkpointEveryRounds, boolean evaluateEveryEpoch,
+                           int evalBatchSize) {}
+
+    public static final List<String> ARCHITECTURES = List.of("lenet5", "alexnet", "vgg16", "vgg19", "googlenet",
+            "resnet18", "resnet34", "resnet50", "resnet20", "resnet56", "mobilenet", "convnetjs", "custom");
+    public static final List<String> UPDATERS = List.of("sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop",
+            "adagrad", "adadelta");
+    public static final List<String> SCHEDULES = List.of("constant", "step", "exponential", "cosine", "plateau");
 
     public static final List<Param> PARAMS = List.of(
             new Param("job.name", "job", "The run's name, used in output folder names and the Spark UI."),
-            new Param("job.seed", 42, "Seeds every random choice: initialisation, epoch shuffles, worker RNGs."),
+            new Param("job.seed", 42, "Seeds every random choice: initialisation, splits, epoch shuffles, worker"
+                    + " RNGs."),
             new Param("data.dir", "/usr/share/datasets/fashion-mnist", "A folder the job file's data paths may"
                     + " refer to as ${data.dir}; overriding it moves them all."),
             new Param("data.train-images", "", "IDX image file for training (file:, hdfs:, s3a:; may be gzipped)."),
@@ -60,18 +63,56 @@ public record JobConfig(
             new Param("data.test-limit", 0, "Use only the first N test examples (0: all)."),
             new Param("data.class-names", List.of(), "The class names, in label order; their count is the"
                     + " number of classes."),
+            new Param("data.validation-fraction", 0.0, "Share of the training set held out, stratified by class"
+                    + " from the seed, to validate every epoch, pick the best model and drive early stopping."),
             new Param("model.architecture", "lenet5", "The network: one of " + ARCHITECTURES + "."),
+            new Param("model.pattern", "[(CONV-RELU)*2-POOL]*2-(FC-RELU)*1-SOFTMAX", "For 'custom': the stack, as "
+                    + ConvStack.FORM + "."),
+            new Param("model.filters", List.of(32, 64), "For 'custom': filters per block (one per block, or one"
+                    + " for all)."),
+            new Param("model.kernel", 3, "For 'custom': the convolutions' kernel size (same padding)."),
+            new Param("model.fc-units", 256, "For 'custom': units of each hidden fully connected layer."),
+            new Param("model.batch-norm", false, "For 'custom': batch normalisation after every convolution."),
+            new Param("model.dropout", -1.0, "Dropout rate on the fully connected layers' inputs (-1: the"
+                    + " architecture's published rate: 0.5 for AlexNet and VGG, 0.4 for GoogLeNet, else none)."),
+            new Param("model.width-multiplier", 1.0, "For 'mobilenet': alpha, the share of filters kept in every"
+                    + " layer."),
+            new Param("model.finetune-from", "", "A saved model.zip to start from (transfer learning): its output"
+                    + " layer is replaced for this job's classes."),
+            new Param("model.freeze-layers", 0, "With finetune-from: how many layers, from the input, keep their"
+                    + " parameters frozen."),
             new Param("training.workers", 2, "Data-parallel workers: one shard and one task each per round."),
             new Param("training.threads-per-worker", 1, "Native (OpenMP/BLAS) threads per worker task"
                     + " (spark.task.cpus)."),
             new Param("training.batch-size-per-worker", 32, "Minibatch size on each worker."),
             new Param("training.averaging-frequency", 10, "tau: local minibatch steps between two averagings."),
             new Param("training.epochs", 5, "Passes over the training set."),
-            new Param("training.updater", "adam", "The optimiser: one of " + UPDATERS + "."),
-            new Param("training.learning-rate", 0.001, "The learning rate."),
-            new Param("training.momentum", 0.9, "Momentum, for the nesterov updater."),
+            new Param("training.updater", "adam", "The optimiser: one of " + UPDATERS + ". adamw is Adam with"
+                    + " decoupled weight decay (training.weight-decay); adadelta has no learning rate."),
+            new Param("training.learning-rate", 0.001, "The base learning rate, which the schedule scales."),
+            new Param("training.momentum", 0.9, "Momentum, for the momentum and nesterov updaters."),
+            new Param("training.l1", 0.0, "L1 regularisation coefficient on the weights (0: none)."),
+            new Param("training.l2", 0.0, "L2 regularisation coefficient on the weights (0: none)."),
+            new Param("training.weight-decay", 0.0, "Decoupled weight decay (0: none); required by adamw."),
+            new Param("training.gradient-clip", 0.0, "Clip each layer's gradient to this L2 norm (0: no"
+                    + " clipping)."),
+            new Param("training.schedule", "constant", "Learning-rate schedule: one of " + SCHEDULES + ". step:"
+                    + " multiply by decay-factor at each of decay-epochs; exponential: by decay-factor every"
+                    + " epoch; cosine: down to min-learning-rate over the run; plateau: by decay-factor when"
+                    + " validation accuracy stalls for plateau-patience epochs."),
+            new Param("training.decay-epochs", List.of(), "For 'step': the epochs at whose start the rate drops."),
+            new Param("training.decay-factor", 0.1, "For step, exponential and plateau: the multiplier."),
+            new Param("training.min-learning-rate", 0.0, "The floor of cosine and plateau schedules."),
+            new Param("training.warmup-epochs", 0, "Linear warm-up from 0 over this many epochs, before any"
+                    + " schedule (for the large effective batch of many workers)."),
+            new Param("training.plateau-patience", 2, "For 'plateau': epochs without a better validation"
+                    + " accuracy before the rate drops."),
+            new Param("training.early-stopping-patience", 0, "Stop after this many epochs without a better"
+                    + " validation accuracy (0: never); needs data.validation-fraction."),
+            new Param("training.checkpoint-every-rounds", 0, "Checkpoint every K rounds as well as at every"
+                    + " epoch's end (0: epoch ends only)."),
             new Param("training.evaluate-every-epoch", true, "Evaluate on the test set after every epoch"
-                    + " (otherwise only at the end)."),
+                    + " (otherwise only at the end); with a validation split, validation runs every epoch."),
             new Param("training.eval-batch-size", 256, "Minibatch size for evaluation."),
             new Param("spark.master", "local", "Where to run: 'local' (embedded Spark with workers x"
                     + " threads-per-worker cores), or a Spark master URL. spark-submit's --master wins."));
@@ -96,7 +137,7 @@ public record JobConfig(
             }
             String key = override.substring(0, eq).trim();
             checkKnown(key, "--set " + override);
-            parsed = parsed.withValue(key, ConfigValueFactory.fromAnyRef(override.substring(eq + 1).trim()));
+            parsed = parsed.withValue(key, overrideValue(override, override.substring(eq + 1).trim()));
         }
         for (String key : parsed.entrySet().stream().map(Map.Entry::getKey).sorted().toList()) {
             checkKnown(key, file.toString());
@@ -108,6 +149,21 @@ public record JobConfig(
             throw new ConfigError(file + ": cannot be resolved: " + e.getMessage());
         }
         return fromValidated(file.toString(), resolved);
+    }
+
+    /**
+     * A list or object value ({@code [32, 64]}) is read as HOCON; anything else stays a plain string, so that a
+     * path such as {@code hdfs://host/x} is not cut at HOCON's {@code //} comment marker.
+     */
+    private static ConfigValue overrideValue(String override, String value) {
+        if (value.startsWith("[") || value.startsWith("{")) {
+            try {
+                return ConfigFactory.parseString("v = " + value).getValue("v");
+            } catch (ConfigException e) {
+                throw new ConfigError("--set " + override + ": cannot be parsed: " + e.getMessage());
+            }
+        }
+        return ConfigValueFactory.fromAnyRef(value);
     }
 
     private static Config defaults() {
@@ -128,10 +184,7 @@ public record JobConfig(
 
     private static JobConfig fromValidated(String source, Config c) {
         Reader r = new Reader(source, c);
-        JobConfig config = new JobConfig(
-                source,
-                r.get("job.name", c::getString),
-                r.get("job.seed", c::getLong, 0L),
+        Data data = new Data(
                 r.nonEmpty("data.train-images"),
                 r.nonEmpty("data.train-labels"),
                 r.nonEmpty("data.test-images"),
@@ -139,7 +192,19 @@ public record JobConfig(
                 r.atLeast("data.train-limit", 0),
                 r.atLeast("data.test-limit", 0),
                 r.get("data.class-names", c::getStringList),
+                r.fraction("data.validation-fraction"));
+        Model model = new Model(
                 r.oneOf("model.architecture", ARCHITECTURES),
+                r.get("model.pattern", c::getString),
+                r.get("model.filters", c::getIntList),
+                r.atLeast("model.kernel", 1),
+                r.atLeast("model.fc-units", 1),
+                r.get("model.batch-norm", c::getBoolean, false),
+                r.dropout("model.dropout"),
+                r.positive("model.width-multiplier"),
+                r.get("model.finetune-from", c::getString),
+                r.atLeast("model.freeze-layers", 0));
+        Training training = new Training(
                 r.atLeast("training.workers", 1),
                 r.atLeast("training.threads-per-worker", 1),
                 r.atLeast("training.batch-size-per-worker", 1),
@@ -148,20 +213,74 @@ public record JobConfig(
                 r.oneOf("training.updater", UPDATERS),
                 r.positive("training.learning-rate"),
                 r.inUnitInterval("training.momentum"),
+                r.atLeast("training.l1", 0.0),
+                r.atLeast("training.l2", 0.0),
+                r.atLeast("training.weight-decay", 0.0),
+                r.atLeast("training.gradient-clip", 0.0),
+                r.oneOf("training.schedule", SCHEDULES),
+                r.get("training.decay-epochs", c::getIntList),
+                r.inUnitInterval("training.decay-factor"),
+                r.atLeast("training.min-learning-rate", 0.0),
+                r.atLeast("training.warmup-epochs", 0),
+                r.atLeast("training.plateau-patience", 1),
+                r.atLeast("training.early-stopping-patience", 0),
+                r.atLeast("training.checkpoint-every-rounds", 0),
                 r.get("training.evaluate-every-epoch", c::getBoolean, true),
-                r.atLeast("training.eval-batch-size", 1),
-                r.get("spark.master", c::getString));
-        if (config.classNames() != null && config.classNames().size() < 2) {
-            r.problems.add("data.class-names: needs at least two class names, in label order.");
-        }
+                r.atLeast("training.eval-batch-size", 1));
+        JobConfig config = new JobConfig(source, r.get("job.name", c::getString), r.get("job.seed", c::getLong, 0L),
+                data, model, training, r.get("spark.master", c::getString),
+                c.root().render(ConfigRenderOptions.concise().setFormatted(true)));
+        checkCombinations(r, config);
         if (!r.problems.isEmpty()) {
             throw new ConfigError(source + ": invalid configuration:\n  " + String.join("\n  ", r.problems));
         }
         return config;
     }
 
+    /** The rules that tie several keys together. */
+    private static void checkCombinations(Reader r, JobConfig config) {
+        Data d = config.data();
+        Model m = config.model();
+        Training t = config.training();
+        if (d.classNames() != null && d.classNames().size() < 2) {
+            r.problems.add("data.class-names: needs at least two class names, in label order.");
+        }
+        boolean validates = d.validationFraction() > 0;
+        if (t.earlyStoppingPatience() > 0 && !validates) {
+            r.problems.add("training.early-stopping-patience: needs a validation split; set"
+                    + " data.validation-fraction (for example 0.1), never stop on the test set.");
+        }
+        if ("plateau".equals(t.schedule()) && !validates) {
+            r.problems.add("training.schedule: 'plateau' follows validation accuracy; set data.validation-fraction.");
+        }
+        if ("adamw".equals(t.updater()) && t.weightDecay() <= 0) {
+            r.problems.add("training.weight-decay: adamw needs a decoupled weight decay above 0 (AdamW's paper used"
+                    + " values around 0.01 to 0.05).");
+        }
+        if ("adadelta".equals(t.updater()) && !"constant".equals(t.schedule())) {
+            r.problems.add("training.schedule: adadelta has no learning rate to schedule; use 'constant'.");
+        }
+        if ("step".equals(t.schedule()) && t.decayEpochs() != null && t.decayEpochs().isEmpty()) {
+            r.problems.add("training.decay-epochs: 'step' needs the epochs at which the rate drops, e.g. [4, 7].");
+        }
+        if (m.freezeLayers() > 0 && (m.finetuneFrom() == null || m.finetuneFrom().isBlank())) {
+            r.problems.add("model.freeze-layers: only applies with model.finetune-from (a saved model.zip).");
+        }
+        if ("custom".equals(m.architecture()) && m.pattern() != null && m.filters() != null) {
+            try {
+                ConvStack.parse(m.pattern(), m.filters(), m.kernel(), m.fcUnits(), m.batchNorm());
+            } catch (IllegalArgumentException e) {
+                r.problems.add(e.getMessage());
+            }
+        }
+    }
+
     public int classes() {
-        return classNames.size();
+        return data.classNames().size();
+    }
+
+    public List<String> classNames() {
+        return data.classNames();
     }
 
     /** Collects every problem, so that one run reports them all. */
@@ -212,6 +331,34 @@ public record JobConfig(
                 problems.add(key + ": " + value + " is below its minimum " + min + " (" + doc(key) + ")");
             }
             return value == null ? min : value;
+        }
+
+        double atLeast(String key, double min) {
+            Double value = get(key, config::getDouble);
+            if (value != null && !(value >= min && Double.isFinite(value))) {
+                problems.add(key + ": " + value + " must be at least " + min + " (" + doc(key) + ")");
+            }
+            return value == null ? min : value;
+        }
+
+        double fraction(String key) {
+            Double value = get(key, config::getDouble);
+            if (value != null && !(value >= 0 && value < 0.9)) {
+                problems.add(key + ": " + value + " must be in [0, 0.9) (" + doc(key) + ")");
+            }
+            return value == null ? 0 : value;
+        }
+
+        /** -1 (the architecture's own rate) becomes NaN. */
+        double dropout(String key) {
+            Double value = get(key, config::getDouble);
+            if (value != null && value == -1) {
+                return Double.NaN;
+            }
+            if (value != null && !(value >= 0 && value < 1)) {
+                problems.add(key + ": " + value + " must be -1 or in [0, 1) (" + doc(key) + ")");
+            }
+            return value == null ? Double.NaN : value;
         }
 
         double positive(String key) {

@@ -2,30 +2,64 @@ package io.sparkcnn.jobs.models;
 
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.workers.data.ImageShape;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import io.sparkcnn.workers.train.Momentum;
+import io.sparkcnn.workers.train.NetworkSpec;
+import org.nd4j.linalg.learning.config.AdaDelta;
+import org.nd4j.linalg.learning.config.AdaGrad;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
 
 /** Builds the network a job names, for the job's input shape and classes, with the job's optimiser. */
 public final class Architectures {
     private Architectures() {}
 
-    public static MultiLayerConfiguration build(JobConfig job, ImageShape input) {
-        IUpdater updater = updater(job);
-        return switch (job.architecture()) {
-            case "lenet5" -> LeNet5.configuration(input, job.classes(), updater, job.seed());
-            default -> throw new IllegalArgumentException("model.architecture: unknown '" + job.architecture() + "'");
+    public static NetworkSpec build(JobConfig job, ImageShape input) {
+        JobConfig.Model m = job.model();
+        Hyper hyper = hyper(job);
+        int classes = job.classes();
+        return switch (m.architecture()) {
+            case "lenet5" -> LeNet5.spec(input, classes, hyper);
+            case "alexnet" -> AlexNet.spec(input, classes, hyper);
+            case "vgg16" -> Vgg.spec(input, classes, hyper, 16);
+            case "vgg19" -> Vgg.spec(input, classes, hyper, 19);
+            case "googlenet" -> GoogLeNet.spec(input, classes, hyper);
+            case "resnet18" -> ResNet.imageNet(input, classes, hyper, 18);
+            case "resnet34" -> ResNet.imageNet(input, classes, hyper, 34);
+            case "resnet50" -> ResNet.imageNet(input, classes, hyper, 50);
+            case "resnet20" -> ResNet.cifar(input, classes, hyper, 20);
+            case "resnet56" -> ResNet.cifar(input, classes, hyper, 56);
+            case "mobilenet" -> MobileNet.spec(input, classes, hyper, m.widthMultiplier());
+            case "convnetjs" -> ConvStack.convNetJs().spec(input, classes, hyper);
+            case "custom" -> ConvStack.parse(m.pattern(), m.filters(), m.kernel(), m.fcUnits(), m.batchNorm())
+                    .spec(input, classes, hyper);
+            default -> throw new IllegalArgumentException("model.architecture: unknown '" + m.architecture()
+                    + "'; one of " + JobConfig.ARCHITECTURES);
         };
     }
 
-    static IUpdater updater(JobConfig job) {
-        return switch (job.updater()) {
-            case "sgd" -> new Sgd(job.learningRate());
-            case "nesterov" -> new Nesterovs(job.learningRate(), job.momentum());
-            case "adam" -> new Adam(job.learningRate());
-            default -> throw new IllegalArgumentException("training.updater: unknown '" + job.updater() + "'");
+    public static Hyper hyper(JobConfig job) {
+        JobConfig.Training t = job.training();
+        return new Hyper(job.seed(), updater(job), t.l1(), t.l2(), t.weightDecay(), job.model().dropout(),
+                t.gradientClip());
+    }
+
+    public static IUpdater updater(JobConfig job) {
+        JobConfig.Training t = job.training();
+        double lr = t.learningRate();
+        return switch (t.updater()) {
+            case "sgd" -> new Sgd(lr);
+            case "momentum" -> new Momentum(lr, t.momentum());
+            case "nesterov" -> new Nesterovs(lr, t.momentum());
+            // AdamW's decoupled decay comes from Hyper's weight decay, which the config requires for adamw.
+            case "adam", "adamw" -> new Adam(lr);
+            case "rmsprop" -> new RmsProp(lr);
+            case "adagrad" -> new AdaGrad(lr);
+            // ConvNetJS's defaults: rho 0.95, epsilon 1e-6.
+            case "adadelta" -> new AdaDelta(0.95, 1e-6);
+            default -> throw new IllegalArgumentException("training.updater: unknown '" + t.updater() + "'");
         };
     }
 }

@@ -1,9 +1,9 @@
 package io.sparkcnn.jobs.models;
 
 import io.sparkcnn.workers.data.ImageShape;
+import io.sparkcnn.workers.train.NetworkSpec;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -26,10 +26,11 @@ public final class LeNet5 {
     private LeNet5() {}
 
     public static MultiLayerConfiguration configuration(ImageShape input, int classes, IUpdater updater, long seed) {
-        return new NeuralNetConfiguration.Builder()
-                .seed(seed)
-                .weightInit(WeightInit.XAVIER)
-                .updater(updater)
+        return configuration(input, classes, Hyper.of(seed, updater));
+    }
+
+    public static MultiLayerConfiguration configuration(ImageShape input, int classes, Hyper hyper) {
+        return hyper.base(WeightInit.XAVIER)
                 .convolutionMode(ConvolutionMode.Truncate)
                 .list()
                 .layer(new ConvolutionLayer.Builder(5, 5).name("conv1").nOut(20).activation(Activation.IDENTITY)
@@ -42,8 +43,12 @@ public final class LeNet5 {
                         .kernelSize(2, 2).stride(2, 2).build())
                 .layer(new DenseLayer.Builder().name("fc1").nOut(500).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(classes)
-                        .activation(Activation.SOFTMAX).build())
+                        .activation(Activation.SOFTMAX).dropOut(hyper.keepProbability(0)).build())
                 .setInputType(InputType.convolutional(input.height(), input.width(), input.channels()))
                 .build();
+    }
+
+    static NetworkSpec spec(ImageShape input, int classes, Hyper hyper) {
+        return NetworkSpec.of(configuration(input, classes, hyper));
     }
 }

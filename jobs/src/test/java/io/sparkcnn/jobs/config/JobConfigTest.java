@@ -36,27 +36,27 @@ class JobConfigTest {
         assertEquals("lenet5-fashion", config.name());
         assertEquals(42, config.seed());
         String data = "/usr/share/datasets/fashion-mnist";
-        assertEquals(data + "/train-images-idx3-ubyte.gz", config.trainImages());
-        assertEquals(data + "/train-labels-idx1-ubyte.gz", config.trainLabels());
-        assertEquals(data + "/t10k-images-idx3-ubyte.gz", config.testImages());
-        assertEquals(data + "/t10k-labels-idx1-ubyte.gz", config.testLabels());
-        assertEquals(0, config.trainLimit());
-        assertEquals(0, config.testLimit());
+        assertEquals(data + "/train-images-idx3-ubyte.gz", config.data().trainImages());
+        assertEquals(data + "/train-labels-idx1-ubyte.gz", config.data().trainLabels());
+        assertEquals(data + "/t10k-images-idx3-ubyte.gz", config.data().testImages());
+        assertEquals(data + "/t10k-labels-idx1-ubyte.gz", config.data().testLabels());
+        assertEquals(0, config.data().trainLimit());
+        assertEquals(0, config.data().testLimit());
         assertEquals(10, config.classes());
         assertEquals("T-shirt/top", config.classNames().get(0));
         assertEquals("Ankle boot", config.classNames().get(9));
-        assertEquals("lenet5", config.architecture());
-        assertEquals(2, config.workers());
-        assertEquals(1, config.threadsPerWorker());
-        assertEquals(32, config.batchSizePerWorker());
-        assertEquals(10, config.averagingFrequency());
-        assertEquals(8, config.epochs());
-        assertEquals("adam", config.updater());
-        assertEquals(0.001, config.learningRate(), 1e-12);
+        assertEquals("lenet5", config.model().architecture());
+        assertEquals(2, config.training().workers());
+        assertEquals(1, config.training().threadsPerWorker());
+        assertEquals(32, config.training().batchSizePerWorker());
+        assertEquals(10, config.training().averagingFrequency());
+        assertEquals(8, config.training().epochs());
+        assertEquals("adam", config.training().updater());
+        assertEquals(0.001, config.training().learningRate(), 1e-12);
         // Not in the file: the declared defaults fill in.
-        assertEquals(0.9, config.momentum(), 1e-12);
-        assertTrue(config.evaluateEveryEpoch());
-        assertEquals(256, config.evalBatchSize());
+        assertEquals(0.9, config.training().momentum(), 1e-12);
+        assertTrue(config.training().evaluateEveryEpoch());
+        assertEquals(256, config.training().evalBatchSize());
         assertEquals("local", config.master());
     }
 
@@ -65,28 +65,28 @@ class JobConfigTest {
         JobConfig config = JobConfig.load(LENET5, List.of("training.epochs=3", "training.updater = nesterov",
                 "training.learning-rate=0.05", "training.evaluate-every-epoch=false"));
 
-        assertEquals(3, config.epochs());
-        assertEquals("nesterov", config.updater());
-        assertEquals(0.05, config.learningRate(), 1e-12);
-        assertFalse(config.evaluateEveryEpoch());
-        assertEquals(2, config.workers());
+        assertEquals(3, config.training().epochs());
+        assertEquals("nesterov", config.training().updater());
+        assertEquals(0.05, config.training().learningRate(), 1e-12);
+        assertFalse(config.training().evaluateEveryEpoch());
+        assertEquals(2, config.training().workers());
     }
 
     @Test
     void theLastSetOfAKeyWins() {
         JobConfig config = JobConfig.load(LENET5, List.of("training.epochs=3", "training.epochs=4"));
 
-        assertEquals(4, config.epochs());
+        assertEquals(4, config.training().epochs());
     }
 
     @Test
     void settingTheDataDirMovesAllFourDataPaths() {
         JobConfig config = JobConfig.load(LENET5, List.of("data.dir=/x"));
 
-        assertEquals("/x/train-images-idx3-ubyte.gz", config.trainImages());
-        assertEquals("/x/train-labels-idx1-ubyte.gz", config.trainLabels());
-        assertEquals("/x/t10k-images-idx3-ubyte.gz", config.testImages());
-        assertEquals("/x/t10k-labels-idx1-ubyte.gz", config.testLabels());
+        assertEquals("/x/train-images-idx3-ubyte.gz", config.data().trainImages());
+        assertEquals("/x/train-labels-idx1-ubyte.gz", config.data().trainLabels());
+        assertEquals("/x/t10k-images-idx3-ubyte.gz", config.data().testImages());
+        assertEquals("/x/t10k-labels-idx1-ubyte.gz", config.data().testLabels());
     }
 
     @Test
@@ -105,9 +105,9 @@ class JobConfigTest {
 
         assertEquals(2, config.classes());
         assertEquals("job", config.name());
-        assertEquals(5, config.epochs());
-        assertEquals(32, config.batchSizePerWorker());
-        assertEquals("/d/a", config.trainImages());
+        assertEquals(5, config.training().epochs());
+        assertEquals(32, config.training().batchSizePerWorker());
+        assertEquals("/d/a", config.data().trainImages());
     }
 
     @Test

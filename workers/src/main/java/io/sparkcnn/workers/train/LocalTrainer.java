@@ -2,7 +2,7 @@ package io.sparkcnn.workers.train;
 
 import java.util.Iterator;
 import java.util.Optional;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.NeuralNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 
 /** The executor's part of a round: start from the broadcast state and take up to {@code tau} SGD steps. */
@@ -10,23 +10,28 @@ public final class LocalTrainer {
     private LocalTrainer() {}
 
     /**
-     * Trains {@code net}, starting from {@code start}, on at most {@code tau} minibatches of {@code batches}.
-     * Empty when the shard has no minibatch left this epoch: such a worker has nothing to add to the average.
+     * Trains {@code net}, starting from {@code start}, on at most {@code tau} minibatches of {@code batches},
+     * at {@code learningRate} (NaN only for updaters without one, such as AdaDelta). Empty when the shard has no minibatch
+     * left this epoch: such a worker has nothing to add to the average.
      */
     public static Optional<RoundResult> train(
-            MultiLayerNetwork net, ModelState start, Iterator<DataSet> batches, int tau) {
+            NeuralNetwork net, ModelState start, Iterator<DataSet> batches, int tau, double learningRate) {
         if (!batches.hasNext()) {
             return Optional.empty();
         }
         long began = System.nanoTime();
         start.applyTo(net);
+        // Set every round: the network is an executor-cached one, and the last round may have left another rate.
+        if (!Double.isNaN(learningRate)) {
+            Networks.setLearningRate(net, learningRate);
+        }
         long examples = 0;
         int steps = 0;
         double lossSum = 0;
         while (steps < tau && batches.hasNext()) {
             DataSet batch = batches.next();
             net.fit(batch);
-            lossSum += net.score();
+            lossSum += Networks.score(net);
             examples += batch.numExamples();
             steps++;
         }

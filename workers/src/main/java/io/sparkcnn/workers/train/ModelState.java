@@ -1,8 +1,7 @@
 package io.sparkcnn.workers.train;
 
 import java.io.Serializable;
-import org.deeplearning4j.nn.api.Updater;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.NeuralNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -14,23 +13,24 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public record ModelState(float[] params, float[] updaterState, int iterations, int epochs) implements Serializable {
 
-    public static ModelState of(MultiLayerNetwork net) {
-        INDArray state = updaterView(net);
+    public static ModelState of(NeuralNetwork net) {
+        INDArray state = net.updaterState();
         return new ModelState(
                 net.params().toFloatVector(),
                 state == null ? new float[0] : state.toFloatVector(),
-                net.getIterationCount(),
-                net.getEpochCount());
+                Networks.iterations(net),
+                Networks.epochs(net));
     }
 
     /** Overwrites {@code net}'s parameters, updater state and counters with this state. */
-    public void applyTo(MultiLayerNetwork net) {
-        if (net.numParams() != params.length) {
-            throw new IllegalStateException("the network has " + net.numParams() + " parameters but the state has "
+    public void applyTo(NeuralNetwork net) {
+        long numParams = Networks.numParams(net);
+        if (numParams != params.length) {
+            throw new IllegalStateException("the network has " + numParams + " parameters but the state has "
                     + params.length + "; the state belongs to another architecture.");
         }
         net.params().assign(Nd4j.createFromArray(params));
-        INDArray state = updaterView(net);
+        INDArray state = net.updaterState();
         long stateLength = state == null ? 0 : state.length();
         if (stateLength != updaterState.length) {
             throw new IllegalStateException("the network's updater has " + stateLength + " state values but the"
@@ -39,12 +39,11 @@ public record ModelState(float[] params, float[] updaterState, int iterations, i
         if (state != null && stateLength > 0) {
             state.assign(Nd4j.createFromArray(updaterState));
         }
-        net.setIterationCount(iterations);
-        net.setEpochCount(epochs);
+        Networks.setCounters(net, iterations, epochs);
     }
 
-    private static INDArray updaterView(MultiLayerNetwork net) {
-        Updater updater = net.getUpdater(true);
-        return updater == null ? null : updater.getStateViewArray();
+    /** This state with the epoch counter set, as the driver does at each epoch's end. */
+    public ModelState atEpoch(int epoch) {
+        return new ModelState(params, updaterState, iterations, epoch);
     }
 }

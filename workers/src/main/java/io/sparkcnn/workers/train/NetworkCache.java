@@ -5,8 +5,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.NeuralNetwork;
 
 /**
  * The executor-local cache of built networks, so that each averaging round reuses the networks of the last one
@@ -16,7 +15,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * parameters from the broadcast state.
  */
 public final class NetworkCache {
-    private static final Map<String, Queue<MultiLayerNetwork>> POOLS = new ConcurrentHashMap<>();
+    private static final Map<NetworkSpec, Queue<NeuralNetwork>> POOLS = new ConcurrentHashMap<>();
 
     static {
         NativeBackend.select();
@@ -24,13 +23,12 @@ public final class NetworkCache {
 
     private NetworkCache() {}
 
-    /** Runs {@code work} with a network built from {@code configurationJson}, then returns it to the pool. */
-    public static <T> T withNetwork(String configurationJson, Function<MultiLayerNetwork, T> work) {
-        Queue<MultiLayerNetwork> pool = POOLS.computeIfAbsent(configurationJson, k -> new ConcurrentLinkedQueue<>());
-        MultiLayerNetwork net = pool.poll();
+    /** Runs {@code work} with a network built from {@code spec}, then returns it to the pool. */
+    public static <T> T withNetwork(NetworkSpec spec, Function<NeuralNetwork, T> work) {
+        Queue<NeuralNetwork> pool = POOLS.computeIfAbsent(spec, k -> new ConcurrentLinkedQueue<>());
+        NeuralNetwork net = pool.poll();
         if (net == null) {
-            net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configurationJson));
-            net.init();
+            net = spec.build();
         }
         try {
             return work.apply(net);

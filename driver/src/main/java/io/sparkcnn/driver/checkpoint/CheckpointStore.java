@@ -1,0 +1,212 @@
+package io.sparkcnn.driver.checkpoint;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkcnn.driver.engine.Position;
+import io.sparkcnn.workers.train.ModelState;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A run's checkpoints in one folder, one file per checkpoint ({@code ckpt-e0003-r00012.bin}: the position of
+ * the round to run next). A file is written under a temporary name and renamed into place, and ends with a
+ * SHA-256 of its content, so that a crash mid-write or a damaged file is detected on loading and the previous
+ * checkpoint is used instead. The newest {@code keep} checkpoints are kept.
+ *
+ * <p>Our own small format rather than DL4J's model zip: a checkpoint holds the engine's flat state and the
+ * driver's bookkeeping, not a network, and must be cheap enough to write every few rounds.
+ */
+public final class CheckpointStore {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+    private static final String MAGIC = "spark-cnn checkpoint v1";
+    private static final Pattern NAME = Pattern.compile("ckpt-e(\\d+)-r(\\d+)\\.bin");
+    // Histories may hold NaN (a diverged loss) or an infinite 'best so far' before the first epoch.
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
+
+    private final Path dir;
+    private final int keep;
+
+    public CheckpointStore(Path dir, int keep) {
+        this.dir = dir;
+        this.keep = keep;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Writes {@code checkpoint} atomically and drops the oldest beyond {@code keep}; returns its file. */
+    public Path write(Checkpoint checkpoint) {
+        Position p = checkpoint.next();
+        Path file = dir.resolve(String.format("ckpt-e%04d-r%05d.bin", p.epoch(), p.round()));
+        writeFile(file, checkpoint);
+        List<Path> all = list();
+        for (int i = keep; i < all.size(); i++) {
+            try {
+                Files.deleteIfExists(all.get(i));
+            } catch (IOException e) {
+                LOG.warn("could not delete old checkpoint {}: {}", all.get(i), e.getMessage());
+            }
+        }
+        return file;
+    }
+
+    /**
+     * The newest checkpoint that loads and verifies. Damaged ones are skipped, each named in {@code skipped}
+     * with the reason, so that the caller can report them.
+     */
+    public Optional<Checkpoint> latest(List<String> skipped) {
+        for (Path file : list()) {
+            try {
+                return Optional.of(readFile(file));
+            } catch (CheckpointException e) {
+                skipped.add(e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Checkpoint files, newest position first. */
+    public List<Path> list() {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> NAME.matcher(f.getFileName().toString()).matches())
+                    .sorted(Comparator.comparing((Path f) -> f.getFileName().toString()).reversed())
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list checkpoints in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes one checkpoint file (also used for the best model's state) atomically. */
+    public static void writeFile(Path file, Checkpoint checkpoint) {
+        try {
+            Files.createDirectories(file.getParent());
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeUTF(MAGIC);
+                Position p = checkpoint.next();
+                ModelState s = checkpoint.state();
+                out.writeInt(p.epoch());
+                out.writeInt(p.round());
+                out.writeInt(s.iterations());
+                out.writeInt(s.epochs());
+                byte[] extras = JSON.writeValueAsBytes(checkpoint.extras());
+                out.writeInt(extras.length);
+                out.write(extras);
+                writeFloats(out, s.params());
+                writeFloats(out, s.updaterState());
+            }
+            byte[] body = bytes.toByteArray();
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            try (var out = Files.newOutputStream(tmp)) {
+                out.write(body);
+                out.write(sha256(body));
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads and verifies one checkpoint file. */
+    public static Checkpoint readFile(Path file) {
+        byte[] all;
+        try {
+            all = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new CheckpointException(file + ": cannot be read: " + e.getMessage());
+        }
+        if (all.length < 32) {
+            throw new CheckpointException(file + ": truncated (" + all.length + " bytes)");
+        }
+        byte[] body = Arrays.copyOf(all, all.length - 32);
+        if (!Arrays.equals(sha256(body), Arrays.copyOfRange(all, all.length - 32, all.length))) {
+            throw new CheckpointException(file + ": checksum mismatch (the file is damaged or was cut short)");
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body))) {
+            if (!MAGIC.equals(in.readUTF())) {
+                throw new CheckpointException(file + ": not a spark-cnn checkpoint");
+            }
+            Position next = new Position(in.readInt(), in.readInt());
+            int iterations = in.readInt();
+            int epochs = in.readInt();
+            byte[] extras = new byte[in.readInt()];
+            in.readFully(extras);
+            Map<String, Object> extraValues = JSON.readValue(extras, new TypeReference<>() {});
+            float[] params = readFloats(in);
+            float[] updater = readFloats(in);
+            return new Checkpoint(next, new ModelState(params, updater, iterations, epochs), extraValues);
+        } catch (IOException e) {
+            throw new CheckpointException(file + ": cannot be decoded: " + e.getMessage());
+        }
+    }
+
+    /** The position a checkpoint file name encodes, or empty for other files. */
+    public static Optional<Position> positionOf(Path file) {
+        Matcher m = NAME.matcher(file.getFileName().toString());
+        return m.matches() ? Optional.of(new Position(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))))
+                : Optional.empty();
+    }
+
+    private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
+        out.writeInt(values.length);
+        byte[] buffer = new byte[values.length * 4];
+        java.nio.ByteBuffer.wrap(buffer).asFloatBuffer().put(values);
+        out.write(buffer);
+    }
+
+    private static float[] readFloats(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            throw new IOException("negative array length " + n);
+        }
+        byte[] buffer = new byte[n * 4];
+        in.readFully(buffer);
+        float[] values = new float[n];
+        java.nio.ByteBuffer.wrap(buffer).asFloatBuffer().get(values);
+        return values;
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
+    }
+
+    /** A checkpoint that cannot be used; the message names the file and why. */
+    public static final class CheckpointException extends RuntimeException {
+        CheckpointException(String message) {
+            super(message);
+        }
+    }
+}

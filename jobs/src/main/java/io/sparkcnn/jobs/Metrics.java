@@ -1,0 +1,64 @@
+package io.sparkcnn.jobs;
+
+import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.models.summary.ModelSummary;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.evaluation.classification.Evaluation;
+
+/** What a run writes to {@code metrics.json}: results, speed, the per-epoch history and the config. */
+final class Metrics {
+    private Metrics() {}
+
+    static Map<String, Object> of(JobConfig job, RunProgress progress, Evaluation test, ModelSummary summary,
+                                  String master, String sparkVersion, long began) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job", job.name());
+        m.put("architecture", job.model().architecture());
+        m.put("test_accuracy", test.accuracy());
+        if (job.classes() > 5) {
+            m.put("test_top5_accuracy", test.topNAccuracy());
+        }
+        m.put("kept_model", Double.isNaN(progress.bestAccuracy()) ? "last" : "best-validation");
+        m.put("best_epoch", progress.bestEpoch());
+        m.put("best_validation_accuracy", Double.isNaN(progress.bestAccuracy()) ? null : progress.bestAccuracy());
+        m.put("stopped_early", progress.stoppedEarly());
+        m.put("epochs", job.training().epochs());
+        m.put("epochs_run", progress.history.size());
+        m.put("train_images_per_second", progress.examples() / progress.trainingSeconds());
+        m.put("training_seconds", progress.trainingSeconds());
+        m.put("wall_seconds", (System.nanoTime() - began) / 1e9);
+        m.put("examples_trained", progress.examples());
+        m.put("parameters", summary.totalParameters());
+        m.put("multiply_adds_per_image", summary.totalMultiplyAdds());
+        m.put("history", progress.history);
+        m.put("class_names", job.classNames());
+        m.put("per_class", perClass(job.classNames(), test));
+        int n = job.classes();
+        int[][] confusion = new int[n][n];
+        for (int actual = 0; actual < n; actual++) {
+            for (int predicted = 0; predicted < n; predicted++) {
+                confusion[actual][predicted] = test.getConfusion().getCount(actual, predicted);
+            }
+        }
+        m.put("confusion_matrix", confusion);
+        m.put("master", master);
+        m.put("spark_version", sparkVersion);
+        m.put("dl4j_version", "1.0.0-M2");
+        m.put("config", job);
+        return m;
+    }
+
+    private static List<Map<String, Object>> perClass(List<String> names, Evaluation e) {
+        return java.util.stream.IntStream.range(0, names.size()).mapToObj(c -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("class", names.get(c));
+            row.put("precision", e.precision(c));
+            row.put("recall", e.recall(c));
+            row.put("f1", e.f1(c));
+            row.put("support", e.getConfusion().getActualTotal(c));
+            return row;
+        }).toList();
+    }
+}
