@@ -51,7 +51,7 @@ public record ValidationSplit(List<LabeledImage> train, List<LabeledImage> valid
             if (held[i]) {
                 validation.add(r);
             } else {
-                train.add(new LabeledImage(train.size(), r.label(), r.pixels()));
+                train.add(r.withId(train.size()));
             }
         }
         return new ValidationSplit(train, validation);
