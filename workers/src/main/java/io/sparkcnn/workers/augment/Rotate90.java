@@ -43,7 +43,11 @@ public record Rotate90(double p, List<Integer> turns) implements Augmentation {
         // Output is w rows by h columns; output (w-1-x, y) takes input (y, x).
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                System.arraycopy(src, (y * w + x) * c, out, ((w - 1 - x) * h + y) * c, c);
+                int from = (y * w + x) * c;
+                int to = ((w - 1 - x) * h + y) * c;
+                for (int k = 0; k < c; k++) {
+                    out[to + k] = src[from + k];
+                }
             }
         }
         return new Image(w, h, c, out);

@@ -92,7 +92,7 @@ class GeometryTest {
     void affineRotationByNinetyDegreesAgreesWithTheExactQuarterTurn() {
         Image square = TestImages.noisy(7, 7, 3, 5);
 
-        Image warped = Rotate.rotate(square, 90, Fill.reflect());
+        Image warped = Rotate.rotate(square, 90, Fill.constant(-1));
 
         assertArrayEquals(Rotate90.rotate(square, 1).pixels(), warped.pixels(), 1e-3f);
     }
@@ -159,6 +159,29 @@ class GeometryTest {
         assertEquals(in.get(1, 1, 0), reflect.get(1, 1, 0));
         assertEquals(in.get(1, 1, 0), reflect.get(5, 7, 0));
         assertEquals(in.get(0, 0, 0), reflect.get(2, 2, 0));
+    }
+
+    @Test
+    void windowsAnywhereAgreeWithSamplingEachPixelByThePolicy() {
+        Image in = TestImages.coded(3, 4, 2);
+        SplittableRandom random = new SplittableRandom(8);
+        for (Fill fill : List.of(Fill.constant(-5), Fill.edge(), Fill.reflect())) {
+            for (int i = 0; i < 200; i++) {
+                int top = random.nextInt(-12, 12);
+                int left = random.nextInt(-12, 12);
+                int h = random.nextInt(1, 9);
+                int w = random.nextInt(1, 9);
+                Image out = Pixels.window(in, top, left, h, w, fill);
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        for (int c = 0; c < 2; c++) {
+                            assertEquals(sample(in, fill, top + y, left + x, c), out.get(y, x, c),
+                                    fill + " window at " + top + ", " + left);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @Test
@@ -241,6 +264,13 @@ class GeometryTest {
             max = Math.max(max, Math.abs(a.pixels()[i] - b.pixels()[i]));
         }
         return max;
+    }
+
+    /** The reference: one pixel of the image extended by the fill policy, looked up on its own. */
+    private static float sample(Image in, Fill fill, int y, int x, int c) {
+        int yy = fill.index(y, in.height());
+        int xx = fill.index(x, in.width());
+        return yy < 0 || xx < 0 ? fill.value() : in.get(yy, xx, c);
     }
 
     private static int indexOf(float[] values, float value) {
