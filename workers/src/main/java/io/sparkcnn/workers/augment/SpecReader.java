@@ -159,12 +159,12 @@ final class SpecReader {
         return v instanceof String s ? "\"" + s + "\"" : String.valueOf(v);
     }
 
-    /** "; did you mean "x"?" for the known name nearest to a misspelt one, if it is near enough to be a typo. */
+    /** " (did you mean "x"?)" for the known name nearest to a misspelt one, if it is near enough to be a typo. */
     static String suggestion(String given, List<String> known) {
         Optional<String> nearest = known.stream()
                 .min(Comparator.comparingInt(k -> distance(given.toLowerCase(Locale.ROOT), k)));
         return nearest.filter(k -> distance(given.toLowerCase(Locale.ROOT), k) <= Math.max(2, k.length() / 3))
-                .map(k -> "; did you mean \"" + k + "\"?")
+                .map(k -> " (did you mean \"" + k + "\"?)")
                 .orElse("");
     }
 
