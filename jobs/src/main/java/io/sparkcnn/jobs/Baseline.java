@@ -67,7 +67,7 @@ final class Baseline implements Callable<Integer> {
         Configuration hadoop = new Configuration();
         IdxDataset train = IdxDataset.read(job.data().trainImages(), job.data().trainLabels(), job.classes(), job.data().trainLimit(), hadoop);
         IdxDataset test = IdxDataset.read(job.data().testImages(), job.data().testLabels(), job.classes(), job.data().testLimit(), hadoop);
-        MultiLayerNetwork net = (MultiLayerNetwork) Architectures.build(job, train.shape()).build();
+        MultiLayerNetwork net = (MultiLayerNetwork) Architectures.build(job, train.shape(), job.classes()).build();
         double trainSeconds = 0;
         long examples = 0;
         String where;

@@ -11,13 +11,13 @@ import org.nd4j.evaluation.classification.Evaluation;
 final class Metrics {
     private Metrics() {}
 
-    static Map<String, Object> of(JobConfig job, RunProgress progress, Evaluation test, ModelSummary summary,
+    static Map<String, Object> of(JobConfig job, List<String> classNames, RunProgress progress, Evaluation test, ModelSummary summary,
                                   String master, String sparkVersion, long began) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("job", job.name());
         m.put("architecture", job.model().architecture());
         m.put("test_accuracy", test.accuracy());
-        if (job.classes() > 5) {
+        if (classNames.size() > 5) {
             m.put("test_top5_accuracy", test.topNAccuracy());
         }
         m.put("kept_model", Double.isNaN(progress.bestAccuracy()) ? "last" : "best-validation");
@@ -33,9 +33,9 @@ final class Metrics {
         m.put("parameters", summary.totalParameters());
         m.put("multiply_adds_per_image", summary.totalMultiplyAdds());
         m.put("history", progress.history);
-        m.put("class_names", job.classNames());
-        m.put("per_class", perClass(job.classNames(), test));
-        int n = job.classes();
+        m.put("class_names", classNames);
+        m.put("per_class", perClass(classNames, test));
+        int n = classNames.size();
         int[][] confusion = new int[n][n];
         for (int actual = 0; actual < n; actual++) {
             for (int predicted = 0; predicted < n; predicted++) {

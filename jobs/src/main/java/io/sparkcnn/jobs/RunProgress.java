@@ -134,7 +134,7 @@ final class RunProgress implements TrainingListener {
     }
 
     private Evaluation evaluate(JavaRDD<LabeledImage> records, ModelState state) {
-        return DistributedEvaluator.evaluate(sc, records, spec, state, data.evalBatches(), job.classNames(),
+        return DistributedEvaluator.evaluate(sc, records, spec, state, data.evalBatches(), data.classNames(),
                 job.training().evalBatchSize());
     }
 

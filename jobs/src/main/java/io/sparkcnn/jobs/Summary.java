@@ -2,6 +2,7 @@ package io.sparkcnn.jobs;
 
 import io.sparkcnn.jobs.config.ConfigError;
 import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.data.JobData;
 import io.sparkcnn.jobs.models.Architectures;
 import io.sparkcnn.jobs.models.summary.ModelSummary;
 import io.sparkcnn.workers.data.ImageShape;
@@ -39,16 +40,28 @@ final class Summary implements Callable<Integer> {
             + " (default: the job's data, 28x28x1 for the Fashion-MNIST jobs).")
     String input;
 
+    @Option(names = "--classes", paramLabel = "N", description = "Classes (default: the job's class names,"
+            + " else 1000).")
+    Integer classes;
+
     @Override
     public Integer call() {
         JobConfig job = JobConfig.load(config, overrides);
-        ImageShape shape = input == null ? new ImageShape(1, 28, 28) : parse(input);
-        NetworkSpec spec = Architectures.build(job, shape);
+        ImageShape shape = input != null ? parse(input) : "idx".equals(job.data().format()) ? new ImageShape(1, 28, 28)
+                : "cifar".equals(job.data().format()) ? new ImageShape(3, 32, 32) : null;
+        if (shape == null) {
+            throw new ConfigError("summary: give the input volume with --input WxHxC for " + job.data().format()
+                    + " data.");
+        }
+        int channels = job.data().channels() == 0 ? shape.channels() : job.data().channels();
+        shape = JobData.outputShape(job.data().preprocess(), new ImageShape(channels, shape.height(), shape.width()));
+        int n = classes != null ? classes : job.classNames().isEmpty() ? 1000 : job.classNames().size();
+        NetworkSpec spec = Architectures.build(job, shape, n);
         InputType type = InputType.convolutional(shape.height(), shape.width(), shape.channels());
         ModelSummary summary = spec.graph()
                 ? ModelSummary.of(ComputationGraphConfiguration.fromJson(spec.json()), type)
                 : ModelSummary.of(MultiLayerConfiguration.fromJson(spec.json()), type);
-        System.out.printf("%s on %s, %d classes%n%s%n", job.model().architecture(), shape, job.classes(),
+        System.out.printf("%s on %s, %d classes%n%s%n", job.model().architecture(), shape, n,
                 summary.render());
         return 0;
     }

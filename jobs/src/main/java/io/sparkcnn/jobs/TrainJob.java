@@ -143,13 +143,13 @@ public final class TrainJob {
                 ModelState kept = progress.keptState(result.state());
                 sc.setJobDescription("final test evaluation");
                 Evaluation test = DistributedEvaluator.evaluate(sc, testRdd, spec, kept, data.evalBatches(),
-                        job.classNames(), job.training().evalBatchSize());
+                        data.classNames(), job.training().evalBatchSize());
                 reporter.say("test accuracy %.4f on %,d images (%s)%n%s", test.accuracy(), data.test().size(),
                         progress.keptDescription(), test.stats(false, true));
                 kept.applyTo(net);
-                metrics = Metrics.of(job, progress, test, summary, sc.master(), sc.version(), began);
+                metrics = Metrics.of(job, data.classNames(), progress, test, summary, sc.master(), sc.version(), began);
             }
-            saveModel(net);
+            saveModel(net, data.classNames());
             writeJson(dir.file("metrics.json"), metrics);
             dir.commit();
             reporter.say("wrote %s (model.zip, metrics.json, checkpoints/)", dir.target());
@@ -168,9 +168,9 @@ public final class TrainJob {
         JobConfig.Model m = job.model();
         if (m.finetuneFrom() != null && !m.finetuneFrom().isBlank()) {
             NeuralNetwork saved = Finetune.load(m.finetuneFrom());
-            return Finetune.adapt(saved, job.classes(), m.freezeLayers(), Architectures.hyper(job));
+            return Finetune.adapt(saved, data.classes(), m.freezeLayers(), Architectures.hyper(job));
         }
-        return Architectures.build(job, data.shape()).build();
+        return Architectures.build(job, data.shape(), data.classes()).build();
     }
 
     /** The summary, which also checks every layer's geometry before any Spark job starts. */
@@ -204,11 +204,11 @@ public final class TrainJob {
         return Schedules.warmup(main, (long) t.warmupEpochs() * stepsPerEpoch);
     }
 
-    private void saveModel(NeuralNetwork net) {
+    private void saveModel(NeuralNetwork net, List<String> classNames) {
         File file = dir.file("model.zip").toFile();
         try {
             ModelSerializer.writeModel((Model) net, file, true);
-            ModelSerializer.addObjectToFile(file, "class_names", new ArrayList<>(job.classNames()));
+            ModelSerializer.addObjectToFile(file, "class_names", new ArrayList<>(classNames));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -57,9 +57,13 @@ final class RoundTask implements Function2<Integer, Iterator<LabeledImage>, Iter
         // Only this round's records reach the batch maker, so that a prefetching pipeline decodes no more.
         Iterator<LabeledImage> thisRound = limit(shard, (long) plan.averagingFrequency() * plan.batchSizePerWorker());
         Iterator<DataSet> batches = batchMaker.minibatches(thisRound, plan.batchSizePerWorker(), plan.seed(), epoch);
-        return NetworkCache.withNetwork(network,
-                net -> LocalTrainer.train(net, state.value(), batches, plan.averagingFrequency(), learningRate)
-                        .map(List::of).orElse(List.of()).iterator());
+        try {
+            return NetworkCache.withNetwork(network,
+                    net -> LocalTrainer.train(net, state.value(), batches, plan.averagingFrequency(), learningRate)
+                            .map(List::of).orElse(List.of()).iterator());
+        } finally {
+            BatchMaker.close(batches);
+        }
     }
 
     private static <T> Iterator<T> limit(Iterator<T> items, long max) {

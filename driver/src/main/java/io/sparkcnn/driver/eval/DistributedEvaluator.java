@@ -37,14 +37,18 @@ public final class DistributedEvaluator {
                 }
                 NativeThreads.limitTo(TaskContext.get().cpus());
                 Iterator<DataSet> batches = batchMaker.minibatches(shard, batchSize, 0, 0);
-                return NetworkCache.withNetwork(network, net -> {
-                    broadcast.value().applyTo(net);
-                    while (batches.hasNext()) {
-                        DataSet batch = batches.next();
-                        evaluation.eval(batch.getLabels(), Networks.output(net, batch.getFeatures()));
-                    }
-                    return List.of(evaluation).iterator();
-                });
+                try {
+                    return NetworkCache.withNetwork(network, net -> {
+                        broadcast.value().applyTo(net);
+                        while (batches.hasNext()) {
+                            DataSet batch = batches.next();
+                            evaluation.eval(batch.getLabels(), Networks.output(net, batch.getFeatures()));
+                        }
+                        return List.of(evaluation).iterator();
+                    });
+                } finally {
+                    BatchMaker.close(batches);
+                }
             }).reduce((a, b) -> {
                 a.merge(b);
                 return a;

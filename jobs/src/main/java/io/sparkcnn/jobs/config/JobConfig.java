@@ -17,6 +17,9 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import io.sparkcnn.jobs.models.ConvStack;
+import io.sparkcnn.workers.augment.AugmentPipeline;
+import io.sparkcnn.workers.augment.AugmentRegistry;
+import io.sparkcnn.workers.augment.Preprocess;
 
 /**
  * A job's configuration: a HOCON file from {@code conf/} plus {@code --set key=value} overrides, checked in
@@ -27,8 +30,11 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
                         String master, String resolved) {
 
     /** Where the images come from and how they split into training, validation and test sets. */
-    public record Data(String trainImages, String trainLabels, String testImages, String testLabels, int trainLimit,
-                       int testLimit, List<String> classNames, double validationFraction) {}
+    public record Data(String format, String trainImages, String trainLabels, String testImages, String testLabels,
+                       String cifarDir, String cifarLabels, String root, String shards, int trainLimit,
+                       int testLimit, List<String> classNames, double validationFraction, double testFraction,
+                       int channels, Preprocess preprocess, AugmentPipeline augment, String badData,
+                       double maxBadFraction, int prefetch) {}
 
     /** The network: an architecture by name, its options, and optionally a saved model to fine-tune. */
     public record Model(String architecture, String pattern, List<Integer> filters, int kernel, int fcUnits,
@@ -47,6 +53,10 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
             "resnet18", "resnet34", "resnet50", "resnet20", "resnet56", "mobilenet", "convnetjs", "custom");
     public static final List<String> UPDATERS = List.of("sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop",
             "adagrad", "adadelta");
+    public static final List<String> FORMATS = List.of("idx", "cifar", "folder", "shards");
+    public static final List<String> CIFAR_LABELS = List.of("cifar10", "cifar100-fine", "cifar100-coarse");
+    /** Keys whose value is an object or list checked by its own registry (the augmentation library's). */
+    private static final List<String> OPAQUE = List.of("data.preprocess", "data.augment");
     public static final List<String> SCHEDULES = List.of("constant", "step", "exponential", "cosine", "plateau");
 
     public static final List<Param> PARAMS = List.of(
@@ -55,16 +65,40 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
                     + " RNGs."),
             new Param("data.dir", "/usr/share/datasets/fashion-mnist", "A folder the job file's data paths may"
                     + " refer to as ${data.dir}; overriding it moves them all."),
+            new Param("data.format", "idx", "The source: one of " + FORMATS + ": IDX files (MNIST layout),"
+                    + " CIFAR binary batches, an ImageNet-style folder tree (root/<class>/<image>), or the Parquet"
+                    + " shards of a 'prepare' run."),
             new Param("data.train-images", "", "IDX image file for training (file:, hdfs:, s3a:; may be gzipped)."),
             new Param("data.train-labels", "", "IDX label file for training."),
             new Param("data.test-images", "", "IDX image file for the final test."),
             new Param("data.test-labels", "", "IDX label file for the final test."),
+            new Param("data.cifar-dir", "", "For 'cifar': the folder of the binary batches."),
+            new Param("data.cifar-labels", "cifar10", "For 'cifar': one of " + CIFAR_LABELS + "."),
+            new Param("data.root", "", "For 'folder': the tree's root, with train/ val/ test/ sub-trees or one"
+                    + " folder per class."),
+            new Param("data.shards", "", "For 'shards': the output folder of a 'prepare' run (manifest.json and"
+                    + " the Parquet shards)."),
             new Param("data.train-limit", 0, "Use only the first N training examples (0: all)."),
             new Param("data.test-limit", 0, "Use only the first N test examples (0: all)."),
             new Param("data.class-names", List.of(), "The class names, in label order; their count is the"
                     + " number of classes."),
             new Param("data.validation-fraction", 0.0, "Share of the training set held out, stratified by class"
                     + " from the seed, to validate every epoch, pick the best model and drive early stopping."),
+            new Param("data.test-fraction", 0.0, "For 'folder' without a test/ sub-tree: the share of each class"
+                    + " held out as the test set."),
+            new Param("data.channels", 0, "Channels the network sees: 1 (grey) or 3 (RGB), converting as needed"
+                    + " (0: as stored)."),
+            new Param("data.preprocess", Map.of(), "Resize, centre crop and normalisation on the executors:"
+                    + " { shorter-side, crop-height, crop-width, height, width, normalize, mean, std }; see"
+                    + " --help-augment."),
+            new Param("data.augment", List.of(), "Augmentations applied in order when training, each"
+                    + " { type = ..., p = ... }; see --help-augment."),
+            new Param("data.bad-data", "skip", "A file that cannot be decoded: 'skip' (reported, not trained on)"
+                    + " or 'fail' (the job stops naming it)."),
+            new Param("data.max-bad-fraction", 0.01, "With 'skip': the job fails if more than this share of the"
+                    + " files is bad."),
+            new Param("data.prefetch", 2, "Minibatches each worker decodes and augments ahead, on its own thread"
+                    + " (0: none)."),
             new Param("model.architecture", "lenet5", "The network: one of " + ARCHITECTURES + "."),
             new Param("model.pattern", "[(CONV-RELU)*2-POOL]*2-(FC-RELU)*1-SOFTMAX", "For 'custom': the stack, as "
                     + ConvStack.FORM + "."),
@@ -173,6 +207,9 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
     }
 
     private static void checkKnown(String key, String where) {
+        if (OPAQUE.stream().anyMatch(k -> key.equals(k) || key.startsWith(k + "."))) {
+            return;
+        }
         Set<String> known = PARAMS.stream().map(Param::key).collect(Collectors.toSet());
         if (!known.contains(key)) {
             String nearest = PARAMS.stream().map(Param::key)
@@ -184,15 +221,31 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
 
     private static JobConfig fromValidated(String source, Config c) {
         Reader r = new Reader(source, c);
+        String format = r.oneOf("data.format", FORMATS);
+        boolean idx = "idx".equals(format);
         Data data = new Data(
-                r.nonEmpty("data.train-images"),
-                r.nonEmpty("data.train-labels"),
-                r.nonEmpty("data.test-images"),
-                r.nonEmpty("data.test-labels"),
+                format,
+                idx ? r.nonEmpty("data.train-images") : c.getString("data.train-images"),
+                idx ? r.nonEmpty("data.train-labels") : c.getString("data.train-labels"),
+                idx ? r.nonEmpty("data.test-images") : c.getString("data.test-images"),
+                idx ? r.nonEmpty("data.test-labels") : c.getString("data.test-labels"),
+                "cifar".equals(format) ? r.nonEmpty("data.cifar-dir") : c.getString("data.cifar-dir"),
+                r.oneOf("data.cifar-labels", CIFAR_LABELS),
+                "folder".equals(format) ? r.nonEmpty("data.root") : c.getString("data.root"),
+                "shards".equals(format) ? r.nonEmpty("data.shards") : c.getString("data.shards"),
                 r.atLeast("data.train-limit", 0),
                 r.atLeast("data.test-limit", 0),
                 r.get("data.class-names", c::getStringList),
-                r.fraction("data.validation-fraction"));
+                r.fraction("data.validation-fraction"),
+                r.fraction("data.test-fraction"),
+                r.oneOfInts("data.channels", List.of(0, 1, 3)),
+                r.built("data.preprocess", () -> AugmentRegistry.preprocess(c.getObject("data.preprocess").unwrapped()),
+                        Preprocess.none()),
+                r.built("data.augment", () -> AugmentRegistry.pipeline(c.getList("data.augment").unwrapped()),
+                        AugmentPipeline.NONE),
+                r.oneOf("data.bad-data", List.of("skip", "fail")),
+                r.fraction("data.max-bad-fraction"),
+                r.atLeast("data.prefetch", 0));
         Model model = new Model(
                 r.oneOf("model.architecture", ARCHITECTURES),
                 r.get("model.pattern", c::getString),
@@ -242,8 +295,12 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
         Data d = config.data();
         Model m = config.model();
         Training t = config.training();
-        if (d.classNames() != null && d.classNames().size() < 2) {
+        if (d.classNames() != null && "idx".equals(d.format()) && d.classNames().size() < 2) {
             r.problems.add("data.class-names: needs at least two class names, in label order.");
+        }
+        if (d.classNames() != null && d.classNames().size() == 1) {
+            r.problems.add("data.class-names: needs at least two class names, in label order (or none, to take"
+                    + " them from the data).");
         }
         boolean validates = d.validationFraction() > 0;
         if (t.earlyStoppingPatience() > 0 && !validates) {
@@ -331,6 +388,24 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
                 problems.add(key + ": " + value + " is below its minimum " + min + " (" + doc(key) + ")");
             }
             return value == null ? min : value;
+        }
+
+        int oneOfInts(String key, List<Integer> allowed) {
+            Integer value = get(key, config::getInt);
+            if (value != null && !allowed.contains(value)) {
+                problems.add(key + ": " + value + " is not one of " + allowed + " (" + doc(key) + ")");
+            }
+            return value == null ? allowed.get(0) : value;
+        }
+
+        /** A value another registry builds and checks; its message becomes this key's problem. */
+        <T> T built(String key, java.util.function.Supplier<T> builder, T ifInvalid) {
+            try {
+                return builder.get();
+            } catch (ConfigException | IllegalArgumentException e) {
+                problems.add(key + ": " + e.getMessage());
+                return ifInvalid;
+            }
         }
 
         double atLeast(String key, double min) {

@@ -16,10 +16,9 @@ import org.nd4j.linalg.learning.config.Sgd;
 public final class Architectures {
     private Architectures() {}
 
-    public static NetworkSpec build(JobConfig job, ImageShape input) {
+    public static NetworkSpec build(JobConfig job, ImageShape input, int classes) {
         JobConfig.Model m = job.model();
         Hyper hyper = hyper(job);
-        int classes = job.classes();
         return switch (m.architecture()) {
             case "lenet5" -> LeNet5.spec(input, classes, hyper);
             case "alexnet" -> AlexNet.spec(input, classes, hyper);

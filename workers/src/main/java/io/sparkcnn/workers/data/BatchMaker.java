@@ -10,4 +10,15 @@ import org.nd4j.linalg.dataset.DataSet;
  */
 public interface BatchMaker extends Serializable {
     Iterator<DataSet> minibatches(Iterator<LabeledImage> records, int batchSize, long seed, int epoch);
+
+    /** Releases what an iterator from {@link #minibatches} holds (a prefetch thread), if anything. */
+    static void close(Iterator<DataSet> batches) {
+        if (batches instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot close the minibatch iterator", e);
+            }
+        }
+    }
 }

@@ -1,7 +1,7 @@
 package io.sparkcnn.workers.image;
 
 /** Grey and RGB conversions shared by both decoding paths, so that either gives the same values. */
-final class Channels {
+public final class Channels {
     private Channels() {}
 
     /** ITU-R BT.601 luma, the weights libjpeg, libpng and OpenCV use, rounded as they round. */
@@ -9,7 +9,7 @@ final class Channels {
         return Math.round(0.299f * r + 0.587f * g + 0.114f * b);
     }
 
-    static Image convert(Image image, int channels) {
+    public static Image convert(Image image, int channels) {
         if (image.channels() == channels) {
             return image;
         }
