@@ -4,13 +4,11 @@ import io.sparkcnn.workers.augment.ImageTransforms;
 import io.sparkcnn.workers.image.Channels;
 import io.sparkcnn.workers.image.Image;
 import io.sparkcnn.workers.image.ImageDecoder;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The executor's image path from records to minibatches: decode (raw IDX/CIFAR pixels, or an encoded file),
@@ -28,7 +26,8 @@ public record ImageBatches(ImageShape raw, ImageShape output, int classes, Image
 
     @Override
     public Iterator<DataSet> minibatches(Iterator<LabeledImage> records, int batchSize, long seed, int epoch) {
-        Iterator<DataSet> built = new Builder(records, batchSize, seed, epoch);
+        Iterator<DataSet> built = new Minibatches(records, output, classes, batchSize,
+                (record, into, offset) -> transform(record, seed, epoch).writeChw(into, offset));
         return prefetch > 0 ? new Prefetcher(built, prefetch) : built;
     }
 
@@ -53,54 +52,6 @@ public record ImageBatches(ImageShape raw, ImageShape output, int classes, Image
                     + " records need " + raw.pixels() + ".");
         }
         return record.pixels();
-    }
-
-    /** Builds minibatches on the calling thread. */
-    private final class Builder implements Iterator<DataSet> {
-        private final Iterator<LabeledImage> records;
-        private final int batchSize;
-        private final long seed;
-        private final int epoch;
-
-        Builder(Iterator<LabeledImage> records, int batchSize, long seed, int epoch) {
-            this.records = records;
-            this.batchSize = batchSize;
-            this.seed = seed;
-            this.epoch = epoch;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return records.hasNext();
-        }
-
-        @Override
-        public DataSet next() {
-            if (!records.hasNext()) {
-                throw new NoSuchElementException();
-            }
-            int pixels = output.pixels();
-            float[] features = new float[batchSize * pixels];
-            float[] labels = new float[batchSize * classes];
-            int n = 0;
-            while (n < batchSize && records.hasNext()) {
-                LabeledImage record = records.next();
-                if (record.label() < 0 || record.label() >= classes) {
-                    throw new DataException(record.describe() + " has label " + record.label()
-                            + ", outside the job's " + classes + " classes.");
-                }
-                transform(record, seed, epoch).writeChw(features, n * pixels);
-                labels[n * classes + record.label()] = 1f;
-                n++;
-            }
-            if (n < batchSize) {
-                features = Arrays.copyOf(features, n * pixels);
-                labels = Arrays.copyOf(labels, n * classes);
-            }
-            return new DataSet(
-                    Nd4j.create(features, new long[] {n, output.channels(), output.height(), output.width()}, 'c'),
-                    Nd4j.create(labels, new long[] {n, classes}, 'c'));
-        }
     }
 
     /**

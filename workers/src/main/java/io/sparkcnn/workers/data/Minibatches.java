@@ -7,20 +7,32 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Decodes raw records into minibatches on the executor: unsigned bytes scaled to [0, 1] as NCHW features and
- * one-hot labels. The last minibatch of a shard may be smaller than {@code batchSize}; it is kept, not dropped.
+ * Stacks records into minibatches on the executor: NCHW features and one-hot labels. By default a record's raw
+ * unsigned bytes are scaled to [0, 1]; an {@link Input} can decode and transform them instead. The last
+ * minibatch of a shard may be smaller than {@code batchSize}; it is kept, not dropped.
  */
 public final class Minibatches implements Iterator<DataSet> {
+    /** Writes one record's network input, {@code shape.pixels()} floats in CHW order, at {@code offset}. */
+    public interface Input {
+        void write(LabeledImage record, float[] into, int offset);
+    }
+
     private final Iterator<LabeledImage> records;
     private final ImageShape shape;
     private final int classes;
     private final int batchSize;
+    private final Input input;
 
     public Minibatches(Iterator<LabeledImage> records, ImageShape shape, int classes, int batchSize) {
+        this(records, shape, classes, batchSize, null);
+    }
+
+    public Minibatches(Iterator<LabeledImage> records, ImageShape shape, int classes, int batchSize, Input input) {
         this.records = records;
         this.shape = shape;
         this.classes = classes;
         this.batchSize = batchSize;
+        this.input = input;
     }
 
     @Override
@@ -39,15 +51,19 @@ public final class Minibatches implements Iterator<DataSet> {
         int n = 0;
         while (n < batchSize && records.hasNext()) {
             LabeledImage record = records.next();
-            if (record.pixels().length != pixels) {
+            if (input == null && record.pixels().length != pixels) {
                 throw new DataException("record " + record.id() + " has " + record.pixels().length
                         + " bytes, but the network's input " + shape + " needs " + pixels + ".");
             }
             if (record.label() < 0 || record.label() >= classes) {
-                throw new DataException("record " + record.id() + " has label " + record.label()
+                throw new DataException(record.describe() + " has label " + record.label()
                         + ", outside the job's " + classes + " classes.");
             }
-            decode(record.pixels(), features, n * pixels);
+            if (input == null) {
+                decode(record.pixels(), features, n * pixels);
+            } else {
+                input.write(record, features, n * pixels);
+            }
             labels[n * classes + record.label()] = 1f;
             n++;
         }
