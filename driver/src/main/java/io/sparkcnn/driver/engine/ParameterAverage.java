@@ -5,8 +5,8 @@ import io.sparkcnn.workers.train.RoundResult;
 import java.io.Serializable;
 
 /**
- * The running sum behind one round's average, combined by Spark's tree aggregation: parameters and updater
- * state weighted by the examples each worker trained on (so a worker whose shard ran short at the end of an
+ * The running sum behind one round's average, combined by Spark's tree aggregation: the workers' changes to
+ * the parameters and updater state, weighted by the examples each worker trained on (so a worker whose shard ran short at the end of an
  * epoch counts for what it saw), plus the round's totals.
  */
 public final class ParameterAverage implements Serializable {
@@ -56,15 +56,17 @@ public final class ParameterAverage implements Serializable {
     }
 
     /**
-     * The averaged state; the iteration counter moves on by the most steps any worker took, as if the round's
-     * workers had stepped in lockstep.
+     * {@code start} moved by the average change; the iteration counter moves on by the most steps any worker
+     * took, as if the round's workers had stepped in lockstep.
      */
     public ModelState average(ModelState start) {
         if (paramSum == null) {
             return start;
         }
-        return new ModelState(scaled(paramSum, 1.0 / examples), scaled(stateSum, 1.0 / examples),
+        ModelState change = new ModelState(scaled(paramSum, 1.0 / examples), scaled(stateSum, 1.0 / examples),
                 start.iterations() + maxSteps, start.epochs());
+        ModelState moved = start.plus(change);
+        return new ModelState(moved.params(), moved.updaterState(), change.iterations(), start.epochs());
     }
 
     public long examples() {

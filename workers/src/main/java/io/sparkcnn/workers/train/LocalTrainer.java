@@ -11,7 +11,9 @@ public final class LocalTrainer {
 
     /**
      * Trains {@code net}, starting from {@code start}, on at most {@code tau} minibatches of {@code batches},
-     * at {@code learningRate} (NaN only for updaters without one, such as AdaDelta). Empty when the shard has no minibatch
+     * at {@code learningRate} (NaN only for updaters without one, such as AdaDelta). The result holds the change
+     * from {@code start}, not the new state: averaging changes keeps what no worker changed (frozen layers)
+     * exactly as it was, and loses less precision than averaging whole values. Empty when the shard has no minibatch
      * left this epoch: such a worker has nothing to add to the average.
      */
     public static Optional<RoundResult> train(
@@ -35,6 +37,7 @@ public final class LocalTrainer {
             examples += batch.numExamples();
             steps++;
         }
-        return Optional.of(new RoundResult(ModelState.of(net), examples, steps, lossSum, System.nanoTime() - began));
+        ModelState change = ModelState.of(net).minus(start);
+        return Optional.of(new RoundResult(change, examples, steps, lossSum, System.nanoTime() - began));
     }
 }

@@ -42,6 +42,36 @@ public record ModelState(float[] params, float[] updaterState, int iterations, i
         Networks.setCounters(net, iterations, epochs);
     }
 
+    /** The change from {@code start} to this state, with this state's counters: what a worker sends back. */
+    public ModelState minus(ModelState start) {
+        return new ModelState(difference(params, start.params), difference(updaterState, start.updaterState),
+                iterations, epochs);
+    }
+
+    /** {@code delta} applied to this state, keeping this state's counters. */
+    public ModelState plus(ModelState delta) {
+        float[] p = params.clone();
+        float[] u = updaterState.clone();
+        for (int i = 0; i < p.length; i++) {
+            p[i] += delta.params[i];
+        }
+        for (int i = 0; i < u.length; i++) {
+            u[i] += delta.updaterState[i];
+        }
+        return new ModelState(p, u, iterations, epochs);
+    }
+
+    private static float[] difference(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new IllegalStateException("states of different sizes: " + a.length + " and " + b.length);
+        }
+        float[] out = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i] - b[i];
+        }
+        return out;
+    }
+
     /** This state with the epoch counter set, as the driver does at each epoch's end. */
     public ModelState atEpoch(int epoch) {
         return new ModelState(params, updaterState, iterations, epoch);
