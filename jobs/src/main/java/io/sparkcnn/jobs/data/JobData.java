@@ -21,7 +21,8 @@ import org.apache.hadoop.conf.Configuration;
  * for training (with augmentation) and for evaluation (without).
  */
 public record JobData(List<LabeledImage> train, List<LabeledImage> validation, List<LabeledImage> test,
-                      List<String> classNames, ImageShape shape, BatchMaker trainBatches, BatchMaker evalBatches) {
+                      List<String> classNames, ImageShape storedShape, ImageShape shape, BatchMaker trainBatches,
+                      BatchMaker evalBatches) {
 
     public static JobData load(JobConfig job) {
         JobConfig.Data d = job.data();
@@ -81,7 +82,8 @@ public record JobData(List<LabeledImage> train, List<LabeledImage> validation, L
         BatchMaker evalBatches = plain ? trainBatches
                 : new ImageBatches(stored, input, classes, ImageTransforms.evaluation(d.preprocess()), d.prefetch());
         checkAugmentationKeepsTheShape(job, stored, input);
-        return new JobData(split.train(), split.validation(), test, classNames, input, trainBatches, evalBatches);
+        return new JobData(split.train(), split.validation(), test, classNames, stored, input, trainBatches,
+                evalBatches);
     }
 
     /** The shape preprocessing gives an image of {@code source}'s size: what the network is built for. */
