@@ -5,6 +5,8 @@ import io.sparkcnn.driver.report.ConsoleReporter;
 import io.sparkcnn.jobs.config.ConfigError;
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.config.Param;
+import io.sparkcnn.jobs.prepare.PrepareCommand;
+import io.sparkcnn.workers.augment.AugmentRegistry;
 import io.sparkcnn.workers.data.DataException;
 import io.sparkcnn.workers.train.NativeBackend;
 import java.io.File;
@@ -21,7 +23,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** The command line: {@code train} runs a job; the same main class serves local mode and spark-submit. */
-@Command(name = "spark-cnn", mixinStandardHelpOptions = true, subcommands = {Main.Train.class, Main.Finetune.class, Summary.class, AugmentPreview.class, Baseline.class,
+@Command(name = "spark-cnn", mixinStandardHelpOptions = true, subcommands = {Main.Train.class, Main.Finetune.class, Summary.class, AugmentPreview.class, PrepareCommand.class,
+        ExportImages.class, Baseline.class,
         BenchReport.class},
         description = "Distributed training of convolutional networks on Apache Spark.")
 public final class Main {
@@ -63,8 +66,16 @@ public final class Main {
         @Option(names = "--help-config", description = "List every config key with its default and meaning.")
         boolean helpConfig;
 
+        @Option(names = "--help-augment", description = "List the preprocessing keys and every augmentation with"
+                + " its keys, defaults and meaning.")
+        boolean helpAugment;
+
         @Override
         public Integer call() {
+            if (helpAugment) {
+                System.out.print(AugmentRegistry.help());
+                return 0;
+            }
             if (helpConfig) {
                 for (Param p : JobConfig.PARAMS) {
                     System.out.printf("%-36s %-12s %s%n", p.key(), p.fallback(), p.doc());

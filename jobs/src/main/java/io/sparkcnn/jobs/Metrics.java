@@ -1,6 +1,7 @@
 package io.sparkcnn.jobs;
 
 import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.data.Rejected;
 import io.sparkcnn.jobs.models.summary.ModelSummary;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,8 +12,9 @@ import org.nd4j.evaluation.classification.Evaluation;
 final class Metrics {
     private Metrics() {}
 
-    static Map<String, Object> of(JobConfig job, List<String> classNames, RunProgress progress, Evaluation test, ModelSummary summary,
-                                  String master, String sparkVersion, long began) {
+    static Map<String, Object> of(JobConfig job, List<String> classNames, RunProgress progress, Evaluation test,
+                                  ModelSummary summary, List<Rejected> rejected, String master, String sparkVersion,
+                                  long began) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("job", job.name());
         m.put("architecture", job.model().architecture());
@@ -43,6 +45,7 @@ final class Metrics {
             }
         }
         m.put("confusion_matrix", confusion);
+        m.put("rejected_files", rejected);
         m.put("master", master);
         m.put("spark_version", sparkVersion);
         m.put("dl4j_version", "1.0.0-M2");

@@ -34,7 +34,6 @@ import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.api.NeuralNetwork;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -96,20 +95,17 @@ public final class TrainJob {
             NeuralNetwork net = buildNetwork(data);
             NetworkSpec spec = NetworkSpec.of(net);
             ModelSummary summary = summarize(spec, data);
-            reporter.say("%s: %s on %,d training, %,d validation and %,d test images of %s, %d workers x %d"
-                            + " thread(s), batch %d per worker, averaging every %d steps, %d epoch(s)",
-                    job.name(), describeModel(), data.train().size(), data.validation().size(), data.test().size(),
-                    data.shape(), job.training().workers(), job.training().threadsPerWorker(),
+            reporter.say("%s: %s on %s (network input %s), %d workers x %d thread(s), batch %d per worker,"
+                            + " averaging every %d steps, %d epoch(s)",
+                    job.name(), describeModel(), data.sizes(), data.shape(), job.training().workers(), job.training().threadsPerWorker(),
                     job.training().batchSizePerWorker(), job.training().averagingFrequency(), job.training().epochs());
             reporter.say("%s", summary.render());
             TrainingPlan plan = new TrainingPlan(job.training().workers(), job.training().batchSizePerWorker(),
                     job.training().averagingFrequency(), job.training().epochs(), job.seed());
-            int stepsPerEpoch = ceilDiv(ceilDiv(data.train().size(), plan.workers()), plan.batchSizePerWorker());
             ReduceOnPlateau plateau = "plateau".equals(job.training().schedule())
                     ? new ReduceOnPlateau(job.training().learningRate(), job.training().decayFactor(),
                             job.training().minLearningRate(), job.training().plateauPatience())
                     : null;
-            LearningRateSchedule schedule = schedule(stepsPerEpoch, plateau);
 
             ModelState start = ModelState.of(net);
             Position from = Position.START;
@@ -133,21 +129,24 @@ public final class TrainJob {
             try (JavaSparkContext sc = new JavaSparkContext(sparkConf(job, masterOverride))) {
                 sc.setLogLevel("WARN");
                 reporter.say("Spark %s, master %s", sc.version(), sc.master());
-                JavaRDD<LabeledImage> trainRdd = distribute(sc, data.train());
-                JavaRDD<LabeledImage> validationRdd = data.validation().isEmpty() ? null
-                        : distribute(sc, data.validation());
-                JavaRDD<LabeledImage> testRdd = distribute(sc, data.test());
-                progress.attach(sc, spec, data, validationRdd, testRdd);
+                JobData.Splits splits = data.distribute(sc, job, RECORDS_PER_SLICE);
+                reportRejected(splits);
+                int trainCount = Math.toIntExact(splits.trainCount());
+                int stepsPerEpoch = ceilDiv(ceilDiv(trainCount, plan.workers()), plan.batchSizePerWorker());
+                LearningRateSchedule schedule = schedule(stepsPerEpoch, plateau);
+                JavaRDD<LabeledImage> testRdd = splits.test();
+                progress.attach(sc, spec, data, splits.validation(), testRdd);
                 TrainingResult result = new AveragingTrainer(sc, plan, spec, data.trainBatches(), schedule)
-                        .fit(trainRdd, data.train().size(), start, from, progress);
+                        .fit(splits.train(), trainCount, start, from, progress);
                 ModelState kept = progress.keptState(result.state());
                 sc.setJobDescription("final test evaluation");
                 Evaluation test = DistributedEvaluator.evaluate(sc, testRdd, spec, kept, data.evalBatches(),
                         data.classNames(), job.training().evalBatchSize());
-                reporter.say("test accuracy %.4f on %,d images (%s)%n%s", test.accuracy(), data.test().size(),
+                reporter.say("test accuracy %.4f on %,d images (%s)%n%s", test.accuracy(), splits.testCount(),
                         progress.keptDescription(), test.stats(false, true));
                 kept.applyTo(net);
-                metrics = Metrics.of(job, data.classNames(), progress, test, summary, sc.master(), sc.version(), began);
+                metrics = Metrics.of(job, data.classNames(), progress, test, summary, splits.rejected(), sc.master(),
+                        sc.version(), began);
             }
             saveModel(net, data.classNames());
             writeJson(dir.file("metrics.json"), metrics);
@@ -214,13 +213,16 @@ public final class TrainJob {
         }
     }
 
-    /**
-     * Ships the records to the executors once and keeps them there, in slices small enough to be cheap
-     * tasks; every epoch then reshuffles them from the executors' memory.
-     */
-    private JavaRDD<LabeledImage> distribute(JavaSparkContext sc, List<LabeledImage> records) {
-        int slices = Math.max(job.training().workers(), ceilDiv(records.size(), RECORDS_PER_SLICE));
-        return sc.parallelize(records, slices).persist(StorageLevel.MEMORY_ONLY());
+    /** Every file left out is named, with its reason; none disappears silently. */
+    private void reportRejected(JobData.Splits splits) {
+        if (splits.rejected().isEmpty()) {
+            return;
+        }
+        reporter.say("%d file(s) left out (listed in metrics.json):", splits.rejected().size());
+        splits.rejected().stream().limit(20).forEach(r -> reporter.say("  %s: %s", r.path(), r.reason()));
+        if (splits.rejected().size() > 20) {
+            reporter.say("  ... and %d more", splits.rejected().size() - 20);
+        }
     }
 
     /** Spark's settings for {@code job}; {@code masterOverride} (from --master) wins over the config's. */

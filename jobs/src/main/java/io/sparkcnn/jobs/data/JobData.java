@@ -12,18 +12,38 @@ import io.sparkcnn.workers.data.ImageShape;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.data.RawBatches;
 import io.sparkcnn.workers.image.Image;
+import io.sparkcnn.workers.data.DataException;
+import io.sparkcnn.workers.data.folder.FolderScan;
+import io.sparkcnn.workers.data.folder.FolderScanner;
+import io.sparkcnn.workers.data.folder.Split;
+import io.sparkcnn.workers.data.folder.SplitFractions;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
 
 /**
- * A job's data, read and checked on the driver before any Spark job starts: the training, validation and test
- * records, the class names, the network's input shape, and how the executors turn records into minibatches
- * for training (with augmentation) and for evaluation (without).
+ * A job's data: what the driver reads and checks before Spark starts (IDX or CIFAR records, a folder tree's
+ * listing, a packed dataset's manifest), the class names, the network's input shape, and how the executors
+ * turn records into minibatches for training (with augmentation) and for evaluation (without).
  */
 public record JobData(List<LabeledImage> train, List<LabeledImage> validation, List<LabeledImage> test,
                       List<String> classNames, ImageShape storedShape, ImageShape shape, BatchMaker trainBatches,
-                      BatchMaker evalBatches) {
+                      BatchMaker evalBatches, FolderScan scan, ShardSource shards) {
 
+    /**
+     * The RDDs a run trains and evaluates on, with their sizes, and the files left out (with reasons). Training
+     * ids run 0 to {@code trainCount - 1}. {@code validation} is null without a validation set.
+     */
+    public record Splits(JavaRDD<LabeledImage> train, long trainCount, JavaRDD<LabeledImage> validation,
+                         long validationCount, JavaRDD<LabeledImage> test, long testCount, List<Rejected> rejected) {}
+
+    /**
+     * Reads what can be read before Spark starts: IDX and CIFAR files whole, a folder tree's listing, a packed
+     * dataset's manifest; the image files themselves are read by the executors in {@link #distribute}.
+     */
     public static JobData load(JobConfig job) {
         JobConfig.Data d = job.data();
         Configuration hadoop = new Configuration();
@@ -55,9 +75,108 @@ public record JobData(List<LabeledImage> train, List<LabeledImage> validation, L
                 yield fromRaw(job, limit(train.images(), d.trainLimit()), limit(test.images(), d.testLimit()), names,
                         CifarLabels.SHAPE);
             }
-            default -> throw new IllegalArgumentException("data.format: '" + d.format() + "' is read with Spark;"
-                    + " use JobData.distributed");
+            case "folder" -> {
+                FolderScan scan = FolderScanner.scan(d.root(), hadoop,
+                        new SplitFractions(d.validationFraction(), d.testFraction(), job.seed()));
+                yield fromEncoded(job, scan.classes().names(), scan, null);
+            }
+            case "shards" -> {
+                ShardSource shards = ShardSource.open(d.shards(), hadoop);
+                yield fromEncoded(job, shards.classes().names(), null, shards);
+            }
+            default -> throw new IllegalArgumentException("data.format: unknown '" + d.format() + "'");
         };
+    }
+
+    /** Puts the records on the executors (reading and checking image files there) for a run. */
+    public Splits distribute(JavaSparkContext sc, JobConfig job, int recordsPerSlice) {
+        if (scan != null) {
+            Configuration hadoop = sc.hadoopConfiguration();
+            ImageCheck check = new ImageCheck(shape.channels(), 1);
+            BadDataPolicy policy = new BadDataPolicy(BadDataPolicy.Mode.parse(job.data().badData()),
+                    job.data().maxBadFraction());
+            List<Rejected> rejected = new ArrayList<>(FolderSource.notices(scan));
+            Validated train = FolderSource.validate(scan, Split.TRAIN, FolderSource.read(sc, scan, Split.TRAIN), check,
+                    policy);
+            rejected.addAll(train.badFiles());
+            Validated validation = null;
+            if (!scan.entries(Split.VAL).isEmpty()) {
+                validation = FolderSource.validate(scan, Split.VAL, FolderSource.read(sc, scan, Split.VAL), check,
+                        policy);
+                rejected.addAll(validation.badFiles());
+            }
+            Validated test = scan.entries(Split.TEST).isEmpty() ? validation
+                    : FolderSource.validate(scan, Split.TEST, FolderSource.read(sc, scan, Split.TEST), check, policy);
+            if (test == null) {
+                throw new DataException(scan.root() + ": has neither a val/ nor a test/ sub-tree to evaluate on;"
+                        + " set data.validation-fraction or data.test-fraction.");
+            }
+            if (test != validation) {
+                rejected.addAll(test.badFiles());
+            }
+            boolean separateValidation = validation != null && test != validation;
+            return new Splits(train.good(), train.count(), separateValidation ? validation.good() : null,
+                    separateValidation ? validation.count() : 0, test.good(), test.count(), rejected);
+        }
+        if (shards != null) {
+            long validationCount = shards.count(Split.VAL);
+            long testCount = shards.count(Split.TEST);
+            boolean separateValidation = validationCount > 0 && testCount > 0;
+            Split testSplit = testCount > 0 ? Split.TEST : Split.VAL;
+            return new Splits(shards.read(sc, Split.TRAIN), shards.count(Split.TRAIN),
+                    separateValidation ? shards.read(sc, Split.VAL) : null, separateValidation ? validationCount : 0,
+                    shards.read(sc, testSplit), shards.count(testSplit), shards.manifest().rejected());
+        }
+        return new Splits(parallelize(sc, train, recordsPerSlice, job), train.size(),
+                validation.isEmpty() ? null : parallelize(sc, validation, recordsPerSlice, job), validation.size(),
+                parallelize(sc, test, recordsPerSlice, job), test.size(), List.of());
+    }
+
+    /** Ships records read on the driver once and keeps them on the executors, in slices that are cheap tasks. */
+    private static JavaRDD<LabeledImage> parallelize(JavaSparkContext sc, List<LabeledImage> records,
+                                                     int recordsPerSlice, JobConfig job) {
+        int slices = Math.max(job.training().workers(), (records.size() + recordsPerSlice - 1) / recordsPerSlice);
+        return sc.parallelize(records, slices).persist(StorageLevel.MEMORY_ONLY());
+    }
+
+    /** Records holding encoded image files: the network's input comes from the preprocessing's fixed size. */
+    private static JobData fromEncoded(JobConfig job, List<String> classNames, FolderScan scan, ShardSource shards) {
+        JobConfig.Data d = job.data();
+        Preprocess p = d.preprocess();
+        int height = p.height() > 0 ? p.height() : p.cropHeight();
+        int width = p.height() > 0 ? p.width() : p.cropWidth();
+        if (height == 0) {
+            throw new IllegalArgumentException("data.preprocess: image files come in many sizes; give the network's"
+                    + " input with height and width (and/or shorter-side with crop-height and crop-width).");
+        }
+        List<String> names = d.classNames().isEmpty() ? classNames : d.classNames();
+        if (!names.equals(classNames) && names.size() != classNames.size()) {
+            throw new IllegalArgumentException("data.class-names: " + names.size() + " names, but the data has "
+                    + classNames.size() + " classes " + classNames + ".");
+        }
+        ImageShape input = new ImageShape(d.channels() == 0 ? 3 : d.channels(), height, width);
+        int classes = names.size();
+        BatchMaker trainBatches = new ImageBatches(null, input, classes, new ImageTransforms(p, d.augment()),
+                d.prefetch());
+        BatchMaker evalBatches = new ImageBatches(null, input, classes, ImageTransforms.evaluation(p), d.prefetch());
+        checkAugmentationKeepsTheShape(job, new ImageShape(input.channels(), Math.max(height, p.shorterSide()),
+                Math.max(width, p.shorterSide())), input);
+        return new JobData(List.of(), List.of(), List.of(), names, null, input, trainBatches, evalBatches, scan,
+                shards);
+    }
+
+    /** Training, validation and test images before Spark reads them (for a folder tree: as listed). */
+    public String sizes() {
+        if (scan != null) {
+            return String.format("%,d training, %,d validation and %,d test files", scan.entries(Split.TRAIN).size(),
+                    scan.entries(Split.VAL).size(), scan.entries(Split.TEST).size());
+        }
+        if (shards != null) {
+            return String.format("%,d training, %,d validation and %,d test images", shards.count(Split.TRAIN),
+                    shards.count(Split.VAL), shards.count(Split.TEST));
+        }
+        return String.format("%,d training, %,d validation and %,d test images", train.size(), validation.size(),
+                test.size());
     }
 
     private static List<LabeledImage> limit(List<LabeledImage> records, int limit) {
@@ -83,7 +202,7 @@ public record JobData(List<LabeledImage> train, List<LabeledImage> validation, L
                 : new ImageBatches(stored, input, classes, ImageTransforms.evaluation(d.preprocess()), d.prefetch());
         checkAugmentationKeepsTheShape(job, stored, input);
         return new JobData(split.train(), split.validation(), test, classNames, stored, input, trainBatches,
-                evalBatches);
+                evalBatches, null, null);
     }
 
     /** The shape preprocessing gives an image of {@code source}'s size: what the network is built for. */
