@@ -51,17 +51,22 @@ class FolderJobsSpec {
                 .map(p -> p.substring(p.lastIndexOf('/') + 1)).collect(Collectors.toSet());
     }
 
-    @Test
-    void aFolderTreeTrainsAndItsBadFilesAreReportedByName() {
+    /** Trains {@code conf} with {@code where} set, and checks what every folder-born run must show. */
+    private static Map<String, Object> trainReportingThePlantedFiles(String conf, String where, String out) {
         List<String> overrides = new java.util.ArrayList<>(SMALL);
-        overrides.add("data.root=" + tree);
-        JobConfig job = JobConfig.load(new File("../conf/fashion-folder.conf"), overrides);
-
-        Map<String, Object> metrics = new TrainJob(job, tmp.resolve("folder-run"), null, SILENT).run();
-
+        overrides.add(where);
+        JobConfig job = JobConfig.load(new File("../conf/" + conf), overrides);
+        Map<String, Object> metrics = new TrainJob(job, tmp.resolve(out), null, SILENT).run();
         assertEquals(Set.of("notes.png", "cut-short.png"), rejectedNames(metrics));
         double accuracy = (Double) metrics.get("test_accuracy");
         assertTrue(accuracy > 0.6, "far above chance (0.1): " + accuracy);
+        return metrics;
+    }
+
+    @Test
+    void aFolderTreeTrainsAndItsBadFilesAreReportedByName() {
+        Map<String, Object> metrics = trainReportingThePlantedFiles("fashion-folder.conf", "data.root=" + tree,
+                "folder-run");
         assertTrue(((Number) metrics.get("examples_trained")).longValue() > 0);
     }
 
@@ -70,15 +75,8 @@ class FolderJobsSpec {
         Path shards = tmp.resolve("shards");
         assertEquals(0, Main.commandLine().execute("prepare", "--root", tree.toString(), "--out", shards.toString(),
                 "--channels", "1", "--validation", "0.05", "--shards", "3"));
-        List<String> overrides = new java.util.ArrayList<>(SMALL);
-        overrides.add("data.shards=" + shards);
-        JobConfig job = JobConfig.load(new File("../conf/fashion-shards.conf"), overrides);
-
-        Map<String, Object> metrics = new TrainJob(job, tmp.resolve("shards-run"), null, SILENT).run();
-
-        assertEquals(Set.of("notes.png", "cut-short.png"), rejectedNames(metrics));
-        double accuracy = (Double) metrics.get("test_accuracy");
-        assertTrue(accuracy > 0.6, "far above chance (0.1): " + accuracy);
+        Map<String, Object> metrics = trainReportingThePlantedFiles("fashion-shards.conf", "data.shards=" + shards,
+                "shards-run");
         assertTrue(metrics.get("best_validation_accuracy") != null, "the manifest's val split validates");
     }
 }
