@@ -28,6 +28,10 @@ final class BenchReport implements Callable<Integer> {
     @Option(names = "--json", required = true, paramLabel = "FILE")
     File json;
 
+    @Option(names = "--pipeline", paramLabel = "FILE", description = "bench-pipeline's JSON, for the image"
+            + " pipeline's table.")
+    File pipeline;
+
     @Override
     public Integer call() throws Exception {
         ObjectMapper mapper = new ObjectMapper();
@@ -65,8 +69,25 @@ final class BenchReport implements Callable<Integer> {
                     r.get("master"), speed, speed / reference, r.get("test_accuracy"), r.get("training_seconds"),
                     r.get("wall_seconds")));
         }
-        System.out.print(md);
         Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Double> speeds = new LinkedHashMap<>();
+        table.forEach(r -> speeds.put(String.valueOf(r.get("row")).substring(0, 2),
+                (Double) r.getOrDefault("train_images_per_second", Double.NaN)));
+        if (speeds.containsKey("c.") && speeds.containsKey("e.")) {
+            double cost = 1 - speeds.get("e.") / speeds.get("c.");
+            out.put("augmentation_training_cost", cost);
+            md.append(String.format(Locale.ROOT, "%nTraining with augmentation (e) against without (c): %.1f%% %s.%n",
+                    100 * Math.abs(cost), cost >= 0 ? "slower" : "faster"));
+        }
+        if (pipeline != null && pipeline.isFile()) {
+            JsonNode p = mapper.readTree(pipeline);
+            out.put("pipeline", mapper.convertValue(p, Map.class));
+            md.append(String.format(Locale.ROOT, "%n| image pipeline, 1 core | images/s |%n|---|---:|%n"
+                            + "| decode 224x224 RGB JPEG | %,.0f |%n| decode + %s | %,.0f |%n",
+                    p.get("decode_images_per_second_per_core").asDouble(), p.get("augmentation").asText(),
+                    p.get("decode_augment_images_per_second_per_core").asDouble()));
+        }
+        System.out.print(md);
         out.put("rows", table);
         out.put("markdown", md.toString());
         mapper.enable(SerializationFeature.INDENT_OUTPUT).writeValue(json, out);

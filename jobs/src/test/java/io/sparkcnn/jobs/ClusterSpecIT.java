@@ -61,6 +61,27 @@ class ClusterSpecIT {
         assertTrue(Files.isRegularFile(out.resolve("model.zip")));
     }
 
+    @Test
+    void twoWorkerClusterTrainsFromAFolderTreeAndFromItsPackedShards(@TempDir Path tmp) throws Exception {
+        Path tree = tmp.resolve("png");
+        Path shards = tmp.resolve("shards");
+        run(List.of("scripts/train", "export-images", "--out", tree.toString(), "--train-limit", "3000",
+                "--test-limit", "500"), tmp.resolve("export.log"), 300);
+        run(List.of("scripts/train", "prepare", "--root", tree.toString(), "--out", shards.toString(), "--channels",
+                "1", "--validation", "0.05", "--shards", "4"), tmp.resolve("prepare.log"), 600);
+
+        for (String job : List.of("fashion-folder", "fashion-shards")) {
+            Path out = tmp.resolve(job);
+            run(List.of("scripts/submit", "conf/" + job + ".conf", "--set", "data.root=" + tree, "--set",
+                    "data.shards=" + shards, "--set", "training.epochs=2", "--out", out.toString()),
+                    tmp.resolve(job + ".log"), 900);
+            JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+            assertTrue(metrics.get("master").asText().startsWith("spark://127.0.0.1:"), job);
+            double accuracy = metrics.get("test_accuracy").asDouble();
+            assertTrue(accuracy >= 0.6, job + ": an untrained network scores ~0.10; got " + accuracy);
+        }
+    }
+
     private static void run(List<String> command, Path log, int timeoutSeconds) throws IOException,
             InterruptedException {
         List<String> cmd = new ArrayList<>(command);
