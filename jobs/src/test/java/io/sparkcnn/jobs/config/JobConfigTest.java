@@ -157,10 +157,17 @@ class JobConfigTest {
         assertTrue(e.getMessage().contains("training.workers:"), e.getMessage());
     }
 
+    /** The LeNet-5 job in a scratch folder, with {@code from} replaced by {@code to} in the file it includes. */
+    private File lenet5WithSharedSettings(String from, String to) throws IOException {
+        String shared = Files.readString(LENET5.toPath().resolveSibling("fashion-mnist.conf"));
+        assertTrue(shared.contains(from), "fashion-mnist.conf should contain " + from);
+        write("fashion-mnist.conf", shared.replace(from, to));
+        return write("bad.conf", Files.readString(LENET5.toPath()));
+    }
+
     @Test
     void anInvalidValueInTheFileIsRefusedNamingItsKey() throws IOException {
-        String lenet5 = Files.readString(LENET5.toPath());
-        File file = write("bad.conf", lenet5.replace("workers = 2", "workers = 0"));
+        File file = lenet5WithSharedSettings("workers = 2", "workers = 0");
 
         ConfigError e = assertThrows(ConfigError.class, () -> JobConfig.load(file, List.of()));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
@@ -198,9 +205,7 @@ class JobConfigTest {
 
     @Test
     void aSubstitutionOfAnUnknownKeyIsAConfigErrorNamingTheFile() throws IOException {
-        String lenet5 = Files.readString(LENET5.toPath());
-        File file = write("bad-substitution.conf",
-                lenet5.replace("${data.dir}\"/t10k-labels", "${data.dri}\"/t10k-labels"));
+        File file = lenet5WithSharedSettings("${data.dir}\"/t10k-labels", "${data.dri}\"/t10k-labels");
 
         ConfigError e = assertThrows(ConfigError.class, () -> JobConfig.load(file, List.of()));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
