@@ -92,7 +92,10 @@ public record JobData(List<LabeledImage> train, List<LabeledImage> validation, L
     public Splits distribute(JavaSparkContext sc, JobConfig job, int recordsPerSlice) {
         if (scan != null) {
             Configuration hadoop = sc.hadoopConfiguration();
-            ImageCheck check = new ImageCheck(shape.channels(), 1);
+            Preprocess p = job.data().preprocess();
+            // A centre crop without a resize before it needs images at least as large as the crop.
+            int minSide = p.shorterSide() == 0 && p.cropHeight() > 0 ? Math.max(p.cropHeight(), p.cropWidth()) : 1;
+            ImageCheck check = new ImageCheck(shape.channels(), minSide);
             BadDataPolicy policy = new BadDataPolicy(BadDataPolicy.Mode.parse(job.data().badData()),
                     job.data().maxBadFraction());
             List<Rejected> rejected = new ArrayList<>(FolderSource.notices(scan));
@@ -142,7 +145,7 @@ public record JobData(List<LabeledImage> train, List<LabeledImage> validation, L
     /** Records holding encoded image files: the network's input comes from the preprocessing's fixed size. */
     private static JobData fromEncoded(JobConfig job, List<String> classNames, FolderScan scan, ShardSource shards) {
         JobConfig.Data d = job.data();
-        Preprocess p = d.preprocess();
+        Preprocess p = withManifestStatistics(d.preprocess(), shards);
         int height = p.height() > 0 ? p.height() : p.cropHeight();
         int width = p.height() > 0 ? p.width() : p.cropWidth();
         if (height == 0) {
@@ -163,6 +166,19 @@ public record JobData(List<LabeledImage> train, List<LabeledImage> validation, L
                 Math.max(width, p.shorterSide())), input);
         return new JobData(List.of(), List.of(), List.of(), names, null, input, trainBatches, evalBatches, scan,
                 shards);
+    }
+
+    /**
+     * Standardisation of packed shards uses the mean and standard deviation their manifest measured on the
+     * training images, unless the job gives its own (anything but the ImageNet defaults).
+     */
+    private static Preprocess withManifestStatistics(Preprocess p, ShardSource shards) {
+        boolean defaults = p.mean().equals(Preprocess.IMAGENET_MEAN) && p.std().equals(Preprocess.IMAGENET_STD);
+        if (shards == null || p.normalize() != Preprocess.Normalize.STANDARDIZE || !defaults) {
+            return p;
+        }
+        return new Preprocess(p.shorterSide(), p.cropHeight(), p.cropWidth(), p.height(), p.width(), p.normalize(),
+                shards.manifest().mean(), shards.manifest().std());
     }
 
     /** Training, validation and test images before Spark reads them (for a folder tree: as listed). */
