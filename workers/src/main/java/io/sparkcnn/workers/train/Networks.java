@@ -46,14 +46,39 @@ public final class Networks {
 
     /**
      * Sets every layer's learning rate, replacing the configured one; the updater state (momentum, moments) is
-     * kept. Layers without a learning rate (frozen ones) are left alone.
+     * kept. Layers without a learning rate (frozen ones) are left alone. Setting it rebuilds DL4J's updater, so
+     * it is skipped when every layer already has that rate (a constant schedule, or the same rate as the last
+     * round on this cached network).
      */
     public static void setLearningRate(NeuralNetwork net, double learningRate) {
+        if (hasLearningRate(net, learningRate)) {
+            return;
+        }
         if (net instanceof ComputationGraph cg) {
             cg.setLearningRate(learningRate);
         } else {
             mln(net).setLearningRate(learningRate);
         }
+    }
+
+    private static boolean hasLearningRate(NeuralNetwork net, double learningRate) {
+        if (net instanceof ComputationGraph cg) {
+            for (org.deeplearning4j.nn.api.Layer layer : cg.getLayers()) {
+                Double rate = cg.getLearningRate(layer.conf().getLayer().getLayerName());
+                if (rate != null && rate != learningRate) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        MultiLayerNetwork m = mln(net);
+        for (int i = 0; i < m.getnLayers(); i++) {
+            Double rate = m.getLearningRate(i);
+            if (rate != null && rate != learningRate) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static MultiLayerNetwork mln(NeuralNetwork net) {
