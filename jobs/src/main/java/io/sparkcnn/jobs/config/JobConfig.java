@@ -7,6 +7,10 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import io.sparkcnn.jobs.models.ConvStack;
+import io.sparkcnn.workers.augment.AugmentPipeline;
+import io.sparkcnn.workers.augment.AugmentRegistry;
+import io.sparkcnn.workers.augment.Preprocess;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,10 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import io.sparkcnn.jobs.models.ConvStack;
-import io.sparkcnn.workers.augment.AugmentPipeline;
-import io.sparkcnn.workers.augment.AugmentRegistry;
-import io.sparkcnn.workers.augment.Preprocess;
+import org.apache.commons.text.similarity.LevenshteinDistance;
 
 /**
  * A job's configuration: a HOCON file from {@code conf/} plus {@code --set key=value} overrides, checked in
@@ -213,7 +214,7 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
         Set<String> known = PARAMS.stream().map(Param::key).collect(Collectors.toSet());
         if (!known.contains(key)) {
             String nearest = PARAMS.stream().map(Param::key)
-                    .min(Comparator.comparingInt(k -> editDistance(k, key))).orElseThrow();
+                    .min(Comparator.comparingInt(k -> LevenshteinDistance.getDefaultInstance().apply(k, key))).orElseThrow();
             throw new ConfigError(where + ": unknown key '" + key + "'. Did you mean '" + nearest + "'?"
                     + " Run 'scripts/train --help-config' for every key.");
         }
@@ -455,24 +456,5 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
         private static String doc(String key) {
             return PARAMS.stream().filter(p -> p.key().equals(key)).map(Param::doc).findFirst().orElse("");
         }
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

@@ -3,10 +3,9 @@ package io.sparkcnn.jobs.data;
 import io.sparkcnn.workers.Seeds;
 import io.sparkcnn.workers.data.LabeledImage;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
+import java.util.Random;
 import java.util.TreeMap;
 
 /**
@@ -20,30 +19,15 @@ public record ValidationSplit(List<LabeledImage> train, List<LabeledImage> valid
         if (fraction <= 0) {
             return new ValidationSplit(records, List.of());
         }
-        TreeMap<Integer, List<LabeledImage>> byClass = new TreeMap<>();
-        for (LabeledImage r : records) {
-            byClass.computeIfAbsent(r.label(), k -> new ArrayList<>()).add(r);
+        TreeMap<Integer, List<Integer>> byClass = new TreeMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            byClass.computeIfAbsent(records.get(i).label(), k -> new ArrayList<>()).add(i);
         }
         boolean[] held = new boolean[records.size()];
-        int index = 0;
-        Map<Long, Integer> position = new HashMap<>();
-        for (LabeledImage r : records) {
-            position.put(r.id(), index++);
-        }
-        for (var entry : byClass.entrySet()) {
-            List<LabeledImage> members = entry.getValue();
-            SplittableRandom random = new SplittableRandom(Seeds.of(seed, "validation-split", entry.getKey()));
-            int take = (int) Math.round(members.size() * fraction);
-            // A partial Fisher-Yates shuffle: the first `take` slots end up a uniform sample of the class.
-            List<LabeledImage> pool = new ArrayList<>(members);
-            for (int i = 0; i < take; i++) {
-                int j = i + random.nextInt(pool.size() - i);
-                LabeledImage t = pool.get(i);
-                pool.set(i, pool.get(j));
-                pool.set(j, t);
-                held[position.get(pool.get(i).id())] = true;
-            }
-        }
+        byClass.forEach((label, members) -> {
+            Collections.shuffle(members, new Random(Seeds.of(seed, "validation-split", label)));
+            members.subList(0, (int) Math.round(members.size() * fraction)).forEach(i -> held[i] = true);
+        });
         List<LabeledImage> train = new ArrayList<>();
         List<LabeledImage> validation = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
