@@ -12,6 +12,8 @@ SPARK_HOME_BUILD="mvn -q -B install -DskipTests -pl scripts/spark-home -am"
 # Pids, logs, work dirs and the master URL of the cluster that scripts/cluster started.
 CLUSTER_DIR="${SPARK_CNN_CLUSTER_DIR:-$ROOT/target/cluster}"
 [[ "$CLUSTER_DIR" == /* ]] || CLUSTER_DIR="$PWD/$CLUSTER_DIR"
+# The cluster's secret and encryption settings (a Spark properties file, mode 600), written by scripts/cluster.
+SECURITY_CONF="$CLUSTER_DIR/spark-security.conf"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 SCRIPT_NAME="$(basename "$0")"

@@ -10,6 +10,7 @@ import io.sparkcnn.driver.engine.Position;
 import io.sparkcnn.driver.engine.TrainingPlan;
 import io.sparkcnn.driver.engine.TrainingResult;
 import io.sparkcnn.driver.eval.DistributedEvaluator;
+import io.sparkcnn.driver.report.ClusterEvents;
 import io.sparkcnn.driver.report.ConsoleReporter;
 import io.sparkcnn.driver.report.RunDirectory;
 import io.sparkcnn.driver.schedule.ReduceOnPlateau;
@@ -128,6 +129,7 @@ public final class TrainJob {
             Map<String, Object> metrics;
             try (JavaSparkContext sc = new JavaSparkContext(sparkConf(job, masterOverride))) {
                 sc.setLogLevel("WARN");
+                ClusterEvents events = ClusterEvents.attach(sc);
                 reporter.say("Spark %s, master %s", sc.version(), sc.master());
                 JobData.Splits splits = data.distribute(sc, job, RECORDS_PER_SLICE);
                 reportRejected(splits);
@@ -147,6 +149,11 @@ public final class TrainJob {
                 kept.applyTo(net);
                 metrics = Metrics.of(job, data.classNames(), progress, test, summary, splits.rejected(), sc.master(),
                         sc.version(), began);
+                metrics.put("cluster_events", events.toMap());
+                String happened = events.describe();
+                if (!happened.isEmpty()) {
+                    reporter.say("%s", happened);
+                }
             }
             saveModel(net, data.classNames());
             writeJson(dir.file("metrics.json"), metrics);
