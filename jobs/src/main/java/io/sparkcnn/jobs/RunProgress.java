@@ -45,6 +45,8 @@ final class RunProgress implements TrainingListener {
     private JavaRDD<LabeledImage> test;
 
     final List<Map<String, Object>> history = new ArrayList<>();
+    /** Each rolled-back diverged round, for metrics.json. */
+    final List<Map<String, Object>> rollbacks = new ArrayList<>();
     private double bestAccuracy = Double.NEGATIVE_INFINITY;
     private int bestEpoch;
     private ModelState bestState;
@@ -80,6 +82,15 @@ final class RunProgress implements TrainingListener {
         if (every > 0 && rounds % every == 0 && next.round() != 0) {
             checkpoints.write(new Checkpoint(next, state, extras()));
         }
+    }
+
+    @Override
+    public void onRollback(String why, double rateScale, int count) {
+        reporter.onRollback(why, rateScale, count);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("why", why);
+        row.put("learning_rate_scale", rateScale);
+        rollbacks.add(row);
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparkcnn.driver.checkpoint.Checkpoint;
 import io.sparkcnn.driver.checkpoint.CheckpointStore;
 import io.sparkcnn.driver.engine.AveragingTrainer;
+import io.sparkcnn.driver.engine.DivergencePolicy;
 import io.sparkcnn.driver.engine.LearningRateSchedule;
 import io.sparkcnn.driver.engine.Position;
 import io.sparkcnn.driver.engine.TrainingPlan;
@@ -139,6 +140,7 @@ public final class TrainJob {
                 JavaRDD<LabeledImage> testRdd = splits.test();
                 progress.attach(sc, spec, data, splits.validation(), testRdd);
                 TrainingResult result = new AveragingTrainer(sc, plan, spec, data.trainBatches(), schedule)
+                        .onDivergence(divergencePolicy(job.training()))
                         .fit(splits.train(), trainCount, start, from, progress);
                 ModelState kept = progress.keptState(result.state());
                 sc.setJobDescription("final test evaluation");
@@ -150,6 +152,7 @@ public final class TrainJob {
                 metrics = Metrics.of(job, data.classNames(), progress, test, summary, splits.rejected(), sc.master(),
                         sc.version(), began);
                 metrics.put("cluster_events", events.toMap());
+                metrics.put("divergence_rollbacks", progress.rollbacks);
                 String happened = events.describe();
                 if (!happened.isEmpty()) {
                     reporter.say("%s", happened);
@@ -254,6 +257,12 @@ public final class TrainJob {
         // Averaging rounds are short: do not let a round wait for data locality.
         conf.setIfMissing("spark.locality.wait", "0s");
         return conf;
+    }
+
+    static DivergencePolicy divergencePolicy(JobConfig.Training t) {
+        return "rollback".equals(t.onDivergence())
+                ? new DivergencePolicy(true, t.divergenceRateFactor(), t.maxRollbacks())
+                : DivergencePolicy.STOP;
     }
 
     static int ceilDiv(int a, int b) {

@@ -158,7 +158,7 @@ public final class CheckpointStore {
             Position next = new Position(in.readInt(), in.readInt());
             int iterations = in.readInt();
             int epochs = in.readInt();
-            byte[] extras = new byte[in.readInt()];
+            byte[] extras = new byte[checkedLength(in, in.readInt(), 1)];
             in.readFully(extras);
             Map<String, Object> extraValues = JSON.readValue(extras, new TypeReference<>() {});
             float[] params = readFloats(in);
@@ -184,15 +184,23 @@ public final class CheckpointStore {
     }
 
     private static float[] readFloats(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            throw new IOException("negative array length " + n);
-        }
+        int n = checkedLength(in, in.readInt(), 4);
         byte[] buffer = new byte[n * 4];
         in.readFully(buffer);
         float[] values = new float[n];
         java.nio.ByteBuffer.wrap(buffer).asFloatBuffer().get(values);
         return values;
+    }
+
+    /**
+     * A length read from the file, checked against the bytes left before anything is allocated: a crafted file
+     * that passes the checksum must not make the driver allocate gigabytes.
+     */
+    private static int checkedLength(DataInputStream in, int n, int bytesEach) throws IOException {
+        if (n < 0 || (long) n * bytesEach > in.available()) {
+            throw new IOException("a length of " + n + " does not fit in the " + in.available() + " bytes left");
+        }
+        return n;
     }
 
     private static byte[] sha256(byte[] data) {

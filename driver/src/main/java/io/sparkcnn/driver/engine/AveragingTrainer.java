@@ -32,14 +32,26 @@ public final class AveragingTrainer {
     private final NetworkSpec network;
     private final BatchMaker batchMaker;
     private final LearningRateSchedule schedule;
+    private final DivergencePolicy onDivergence;
 
     public AveragingTrainer(JavaSparkContext sc, TrainingPlan plan, NetworkSpec network, BatchMaker batchMaker,
                             LearningRateSchedule schedule) {
+        this(sc, plan, network, batchMaker, schedule, DivergencePolicy.STOP);
+    }
+
+    private AveragingTrainer(JavaSparkContext sc, TrainingPlan plan, NetworkSpec network, BatchMaker batchMaker,
+                             LearningRateSchedule schedule, DivergencePolicy onDivergence) {
         this.sc = sc;
         this.plan = plan;
         this.network = network;
         this.batchMaker = batchMaker;
         this.schedule = schedule;
+        this.onDivergence = onDivergence;
+    }
+
+    /** The same trainer with another reaction to a diverged round (by default it stops). */
+    public AveragingTrainer onDivergence(DivergencePolicy policy) {
+        return new AveragingTrainer(sc, plan, network, batchMaker, schedule, policy);
     }
 
     /** Trains from {@code start} on {@code records}, whose ids must be 0 to {@code recordCount - 1}. */
@@ -54,6 +66,8 @@ public final class AveragingTrainer {
         warmUp(records);
         ModelState state = start;
         List<EpochStats> history = new ArrayList<>();
+        double rateScale = 1;
+        int rollbacks = 0;
         for (int epoch = from.epoch(); epoch <= plan.epochs(); epoch++) {
             EpochShards dealt = EpochShards.deal(recordCount, plan.workers(), plan.seed(), epoch);
             JavaRDD<LabeledImage> shards = Sharder.shardsFor(sc, records, dealt).persist(StorageLevel.MEMORY_ONLY());
@@ -68,7 +82,7 @@ public final class AveragingTrainer {
                 sc.setJobDescription(String.format("epoch %d/%d, round %d/%d: train",
                         epoch, plan.epochs(), round + 1, rounds));
                 long roundStart = System.nanoTime();
-                double learningRate = schedule.rate(epoch, state.iterations());
+                double learningRate = schedule.rate(epoch, state.iterations()) * rateScale;
                 Broadcast<ModelState> broadcast = sc.broadcast(state);
                 ParameterAverage sum = shards
                         .mapPartitionsWithIndex(new RoundTask(broadcast, network, batchMaker, plan, epoch, round,
@@ -79,8 +93,20 @@ public final class AveragingTrainer {
                 RoundStats stats = new RoundStats(epoch, plan.epochs(), round + 1, rounds, sum.workers(),
                         sum.examples(), sum.meanLoss(), System.nanoTime() - roundStart, sum.maxTrainNanos(),
                         4L * (state.params().length + state.updaterState().length), learningRate);
-                if (!Double.isFinite(stats.meanLoss()) && sum.minibatches() > 0) {
-                    throw new DivergedException(epoch, round + 1, stats.meanLoss());
+                boolean lossDiverged = !Double.isFinite(stats.meanLoss()) && sum.minibatches() > 0;
+                if (lossDiverged || !DivergencePolicy.finite(next.params())
+                        || !DivergencePolicy.finite(next.updaterState())) {
+                    DivergedException diverged = new DivergedException(epoch, round + 1, stats.meanLoss(),
+                            lossDiverged ? "" : " (the averaged parameters hold NaN or infinite values)");
+                    if (!onDivergence.rollback() || rollbacks == onDivergence.maxRollbacks()) {
+                        throw diverged;
+                    }
+                    // The round runs again from the state it started from (still `state`) at a lower rate.
+                    rollbacks++;
+                    rateScale *= onDivergence.rateFactor();
+                    listener.onRollback(diverged.getMessage(), rateScale, rollbacks);
+                    round--;
+                    continue;
                 }
                 state = round + 1 == rounds ? next.atEpoch(epoch) : next;
                 examples += stats.examples();

@@ -35,6 +35,12 @@ public final class ConsoleReporter implements TrainingListener {
     }
 
     @Override
+    public void onRollback(String why, double rateScale, int rollbacks) {
+        say("%s%nrolled back to the parameters before that round; it runs again at %.3g times the learning rate"
+                + " (rollback %d)", why.replaceFirst("\\. Lower training.*$", ""), rateScale, rollbacks);
+    }
+
+    @Override
     public void onEpochEnd(EpochStats e, ModelState state) {
         say("epoch %d done: %,d images in %s, %,.0f img/s, mean loss %.4f, averaging overhead %.0f%%",
                 e.epoch(), e.examples(), duration(e.seconds()), e.imagesPerSecond(), e.meanLoss(),

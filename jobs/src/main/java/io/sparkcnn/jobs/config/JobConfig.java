@@ -48,7 +48,8 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
                            double weightDecay, double gradientClip, String schedule, List<Integer> decayEpochs,
                            double decayFactor, double minLearningRate, int warmupEpochs, int plateauPatience,
                            int earlyStoppingPatience, int checkpointEveryRounds, boolean evaluateEveryEpoch,
-                           int evalBatchSize) {}
+                           int evalBatchSize, String onDivergence, double divergenceRateFactor,
+                           int maxRollbacks) {}
 
     public static final List<String> ARCHITECTURES = List.of("lenet5", "alexnet", "vgg16", "vgg19", "googlenet",
             "resnet18", "resnet34", "resnet50", "resnet20", "resnet56", "mobilenet", "convnetjs", "custom");
@@ -58,6 +59,7 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
     public static final List<String> CIFAR_LABELS = List.of("cifar10", "cifar100-fine", "cifar100-coarse");
     /** Keys whose value is an object or list checked by its own registry (the augmentation library's). */
     private static final List<String> OPAQUE = List.of("data.preprocess", "data.augment");
+    public static final List<String> ON_DIVERGENCE = List.of("stop", "rollback");
     public static final List<String> SCHEDULES = List.of("constant", "step", "exponential", "cosine", "plateau");
 
     public static final List<Param> PARAMS = List.of(
@@ -149,6 +151,14 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
             new Param("training.evaluate-every-epoch", true, "Evaluate on the test set after every epoch"
                     + " (otherwise only at the end); with a validation split, validation runs every epoch."),
             new Param("training.eval-batch-size", 256, "Minibatch size for evaluation."),
+            new Param("training.on-divergence", "stop", "A round whose loss or averaged parameters are NaN or"
+                    + " infinite: 'stop' (the run fails naming the epoch and round; its checkpoints stay) or"
+                    + " 'rollback' (the round runs again from the parameters it started from, with the learning"
+                    + " rate multiplied by divergence-rate-factor)."),
+            new Param("training.divergence-rate-factor", 0.5, "For 'rollback': the learning rate's multiplier"
+                    + " after each rollback, in (0, 1)."),
+            new Param("training.max-rollbacks", 3, "For 'rollback': rollbacks allowed in the whole run before it"
+                    + " stops as with 'stop'."),
             new Param("spark.master", "local", "Where to run: 'local' (embedded Spark with workers x"
                     + " threads-per-worker cores), or a Spark master URL. spark-submit's --master wins."));
 
@@ -280,7 +290,10 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
                 r.atLeast("training.early-stopping-patience", 0),
                 r.atLeast("training.checkpoint-every-rounds", 0),
                 r.get("training.evaluate-every-epoch", c::getBoolean, true),
-                r.atLeast("training.eval-batch-size", 1));
+                r.atLeast("training.eval-batch-size", 1),
+                r.oneOf("training.on-divergence", ON_DIVERGENCE),
+                r.openUnitInterval("training.divergence-rate-factor"),
+                r.atLeast("training.max-rollbacks", 1));
         JobConfig config = new JobConfig(source, r.get("job.name", c::getString), r.get("job.seed", c::getLong, 0L),
                 data, model, training, r.get("spark.master", c::getString),
                 c.root().render(ConfigRenderOptions.concise().setFormatted(true)));
@@ -443,6 +456,14 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
                 problems.add(key + ": " + value + " must be a positive number (" + doc(key) + ")");
             }
             return value == null ? 1 : value;
+        }
+
+        double openUnitInterval(String key) {
+            Double value = get(key, config::getDouble);
+            if (value != null && !(value > 0 && value < 1)) {
+                problems.add(key + ": " + value + " must be in (0, 1) (" + doc(key) + ")");
+            }
+            return value == null ? 0.5 : value;
         }
 
         double inUnitInterval(String key) {

@@ -33,6 +33,7 @@ public final class Finetune {
                     + " model.zip of an earlier run, e.g. runs/lenet5-fashion-.../model.zip.");
         }
         try {
+            ModelZipCheck.refuseJavaSerialised(file);
             return isGraph(file) ? ModelSerializer.restoreComputationGraph(file, true)
                     : ModelSerializer.restoreMultiLayerNetwork(file, true);
         } catch (IOException | RuntimeException e) {

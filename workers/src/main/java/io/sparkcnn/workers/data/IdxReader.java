@@ -111,8 +111,9 @@ public final class IdxReader {
     }
 
     private static byte[] readBody(DataInputStream in, String source, int bytes, String what) throws IOException {
-        byte[] body = new byte[bytes];
-        int read = in.readNBytes(body, 0, bytes);
+        // readNBytes(n) grows its buffer as bytes arrive: a damaged header announcing 2 GiB costs no 2 GiB.
+        byte[] body = in.readNBytes(bytes);
+        int read = body.length;
         if (read < bytes) {
             throw new DataException(source + ": truncated: the header announces " + what + " (" + bytes
                     + " bytes) but only " + read + " follow. The file is incomplete; fetch it again.");
