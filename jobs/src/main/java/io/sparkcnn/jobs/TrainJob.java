@@ -13,6 +13,7 @@ import io.sparkcnn.driver.engine.TrainingResult;
 import io.sparkcnn.driver.eval.DistributedEvaluator;
 import io.sparkcnn.driver.report.ClusterEvents;
 import io.sparkcnn.driver.report.ConsoleReporter;
+import io.sparkcnn.driver.report.ExecutorWatch;
 import io.sparkcnn.driver.report.RunDirectory;
 import io.sparkcnn.driver.schedule.ReduceOnPlateau;
 import io.sparkcnn.driver.schedule.Schedules;
@@ -131,6 +132,7 @@ public final class TrainJob {
             try (JavaSparkContext sc = new JavaSparkContext(sparkConf(job, masterOverride))) {
                 sc.setLogLevel("WARN");
                 ClusterEvents events = ClusterEvents.attach(sc);
+                ExecutorWatch watch = ExecutorWatch.start(sc, reporter, job.training().executorWaitTimeout());
                 reporter.say("Spark %s, master %s", sc.version(), sc.master());
                 JobData.Splits splits = data.distribute(sc, job, RECORDS_PER_SLICE);
                 reportRejected(splits);
@@ -139,9 +141,14 @@ public final class TrainJob {
                 LearningRateSchedule schedule = schedule(stepsPerEpoch, plateau);
                 JavaRDD<LabeledImage> testRdd = splits.test();
                 progress.attach(sc, spec, data, splits.validation(), testRdd);
-                TrainingResult result = new AveragingTrainer(sc, plan, spec, data.trainBatches(), schedule)
-                        .onDivergence(divergencePolicy(job.training()))
-                        .fit(splits.train(), trainCount, start, from, progress);
+                TrainingResult result;
+                try {
+                    result = new AveragingTrainer(sc, plan, spec, data.trainBatches(), schedule)
+                            .onDivergence(divergencePolicy(job.training()))
+                            .fit(splits.train(), trainCount, start, from, progress);
+                } catch (RuntimeException e) {
+                    throw watch.explain(e);
+                }
                 ModelState kept = progress.keptState(result.state());
                 sc.setJobDescription("final test evaluation");
                 Evaluation test = DistributedEvaluator.evaluate(sc, testRdd, spec, kept, data.evalBatches(),

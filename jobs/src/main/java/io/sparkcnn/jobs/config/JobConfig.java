@@ -49,7 +49,7 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
                            double decayFactor, double minLearningRate, int warmupEpochs, int plateauPatience,
                            int earlyStoppingPatience, int checkpointEveryRounds, boolean evaluateEveryEpoch,
                            int evalBatchSize, String onDivergence, double divergenceRateFactor,
-                           int maxRollbacks) {}
+                           int maxRollbacks, int executorWaitTimeout) {}
 
     public static final List<String> ARCHITECTURES = List.of("lenet5", "alexnet", "vgg16", "vgg19", "googlenet",
             "resnet18", "resnet34", "resnet50", "resnet20", "resnet56", "mobilenet", "convnetjs", "custom");
@@ -159,6 +159,8 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
                     + " after each rollback, in (0, 1)."),
             new Param("training.max-rollbacks", 3, "For 'rollback': rollbacks allowed in the whole run before it"
                     + " stops as with 'stop'."),
+            new Param("training.executor-wait-timeout", 300, "On a cluster: seconds the run waits while no"
+                    + " executor is left (workers lost) before it stops with an error; it says that it waits."),
             new Param("spark.master", "local", "Where to run: 'local' (embedded Spark with workers x"
                     + " threads-per-worker cores), or a Spark master URL. spark-submit's --master wins."));
 
@@ -293,7 +295,8 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
                 r.atLeast("training.eval-batch-size", 1),
                 r.oneOf("training.on-divergence", ON_DIVERGENCE),
                 r.openUnitInterval("training.divergence-rate-factor"),
-                r.atLeast("training.max-rollbacks", 1));
+                r.atLeast("training.max-rollbacks", 1),
+                r.atLeast("training.executor-wait-timeout", 10));
         JobConfig config = new JobConfig(source, r.get("job.name", c::getString), r.get("job.seed", c::getLong, 0L),
                 data, model, training, r.get("spark.master", c::getString),
                 c.root().render(ConfigRenderOptions.concise().setFormatted(true)));

@@ -7,7 +7,6 @@ import io.sparkcnn.workers.data.folder.Split;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -112,6 +111,11 @@ public final class ShardSource {
         }
     }
 
+    private static DataException damaged(String file, Exception e) {
+        return new DataException(file + ": cannot be read as a shard (" + e
+                + "); the file is damaged or was cut short: copy the prepared folder again or run prepare again.", e);
+    }
+
     /** One shard as a task: its file, the id of its first row, and the rows the manifest promises. */
     record ShardRef(String file, long firstId, long rows, int classes) implements Serializable {
         Iterator<LabeledImage> read(Configuration hadoop) throws IOException {
@@ -120,6 +124,8 @@ public final class ShardSource {
                 reader = ParquetReader.builder(new GroupReadSupport(), new Path(file)).withConf(hadoop).build();
             } catch (FileNotFoundException e) {
                 throw new DataException(file + ": the shard is missing; copy the whole prepared folder.", e);
+            } catch (IOException | RuntimeException e) {
+                throw damaged(file, e);
             }
             TaskContext task = TaskContext.get();
             if (task != null) {
@@ -175,8 +181,9 @@ public final class ShardSource {
         private void advance() {
             try {
                 next = reader.read();
-            } catch (IOException e) {
-                throw new UncheckedIOException(shard.file() + ": cannot be read (" + e.getMessage() + ")", e);
+            } catch (IOException | RuntimeException e) {
+                // Parquet reports a damaged file with assorted runtime exceptions that do not name it.
+                throw damaged(shard.file(), e);
             }
             long seen = read + (next != null ? 1 : 0);
             if (seen > shard.rows() || (next == null && read != shard.rows())) {
