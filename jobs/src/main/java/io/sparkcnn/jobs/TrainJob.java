@@ -147,7 +147,8 @@ public final class TrainJob {
                             .onDivergence(divergencePolicy(job.training()))
                             .fit(splits.train(), trainCount, start, from, progress);
                 } catch (RuntimeException e) {
-                    throw watch.explain(e);
+                    throw ResourceErrors.explain(watch.explain(e), job, sc.getConf().get("spark.executor.memory",
+                            "1g"));
                 }
                 ModelState kept = progress.keptState(result.state());
                 sc.setJobDescription("final test evaluation");

@@ -1,0 +1,50 @@
+package io.sparkcnn.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkcnn.jobs.config.JobConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import org.apache.spark.SparkException;
+import org.junit.jupiter.api.Test;
+
+/** Resource failures, as Spark and the JVM word them, become errors naming the cause and the setting. */
+class ResourceErrorsTest {
+    private static final JobConfig JOB = JobConfig.load(TrainJobSpec.CONF, List.of("training.batch-size-per-worker=512"));
+
+    @Test
+    void anExecutorKilledByOutOfMemoryNamesTheBatchSizeAndTheExecutorMemory() {
+        // What DAGScheduler reports after the executor JVM died of an OutOfMemoryError (Spark's exit code 52).
+        SparkException spark = new SparkException("Job aborted due to stage failure: Task 1 in stage 7.0 failed 4"
+                + " times, most recent failure: Lost task 1.3 in stage 7.0 (TID 31) (127.0.0.1 executor 4):"
+                + " ExecutorLostFailure (executor 4 exited caused by one of the running tasks) Reason: Command exited"
+                + " with code 52");
+
+        RuntimeException e = ResourceErrors.explain(new RuntimeException(spark), JOB, "1g");
+
+        assertTrue(e.getMessage().contains("ran out of memory training batches of 512 images"), e.getMessage());
+        assertTrue(e.getMessage().contains("training.batch-size-per-worker"), e.getMessage());
+        assertTrue(e.getMessage().contains("spark.executor.memory, now 1g"), e.getMessage());
+        assertTrue(e.getMessage().contains("--resume"), e.getMessage());
+    }
+
+    @Test
+    void aFullDiskNamesTheFileThatCouldNotBeWritten() {
+        UncheckedIOException full = new UncheckedIOException("cannot write checkpoint /runs/x/ckpt-e0002-r00004.bin:"
+                + " No space left on device", new IOException("No space left on device"));
+
+        RuntimeException e = ResourceErrors.explain(full, JOB, "1g");
+
+        assertTrue(e.getMessage().contains("a disk is full (java.io.UncheckedIOException: cannot write checkpoint"
+                + " /runs/x/ckpt-e0002-r00004.bin"), e.getMessage());
+        assertTrue(e.getMessage().contains("another --out"), e.getMessage());
+    }
+
+    @Test
+    void otherFailuresAreLeftAsTheyAre() {
+        IllegalArgumentException other = new IllegalArgumentException("something else");
+        assertSame(other, ResourceErrors.explain(other, JOB, "1g"));
+    }
+}
