@@ -90,7 +90,8 @@ public final class ExecutorWatch {
         }
         if (idle >= timeoutSeconds && !timedOut) {
             timedOut = true;
-            reporter.say("still no executor after %d s: cancelling the run's jobs", timeoutSeconds);
+            // Said here as well as by explain(): the job cancelled may be one outside the training loop.
+            reporter.say("%s", timeoutMessage());
             sc.cancelAllJobs();
         }
     }
