@@ -19,6 +19,7 @@ final class Html {
             dl.facts { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1.2em; }
             dl.facts dt { color: #666; }
             dl.facts dd { margin: 0; font-weight: 600; }
+            div.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(500px, 1fr)); gap: 0 1.2em; }
             figure { margin: 1em 0; }
             figure img { max-width: 100%; border: 1px solid #eee; }
             figcaption { color: #555; font-size: 0.9em; }
