@@ -2,6 +2,7 @@ package io.sparkcnn.jobs.report;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /** The few HTML pieces the report is made of; the page carries its own style and script (it works offline). */
 final class Html {
@@ -63,14 +64,20 @@ final class Html {
         return b.append("</dl>\n").toString();
     }
 
-    /** A table; cells that look like numbers are right-aligned, null cells are empty. */
+    /**
+     * A table; cells that look like numbers are right-aligned, null cells are empty, and a column empty in every
+     * row (no validation in this run, say) is left out.
+     */
     static String table(List<String> header, List<List<String>> rows) {
+        List<Integer> shown = IntStream.range(0, header.size())
+                .filter(c -> rows.stream().anyMatch(r -> r.get(c) != null && !r.get(c).isEmpty())).boxed().toList();
         StringBuilder b = new StringBuilder("<table>\n<tr>");
-        header.forEach(h -> b.append("<th>").append(esc(h)).append("</th>"));
+        shown.forEach(c -> b.append("<th>").append(esc(header.get(c))).append("</th>"));
         b.append("</tr>\n");
         for (List<String> row : rows) {
             b.append("<tr>");
-            for (String cell : row) {
+            for (int c : shown) {
+                String cell = row.get(c);
                 boolean numeric = cell != null && cell.matches("[-+0-9.,%eE]+|[0-9.]+[a-z]*( [0-9]+[a-z]+)*");
                 b.append(numeric ? "<td class=\"n\">" : "<td>").append(cell == null ? "" : esc(cell)).append("</td>");
             }

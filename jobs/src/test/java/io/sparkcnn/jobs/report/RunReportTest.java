@@ -100,6 +100,8 @@ class RunReportTest {
             BufferedImage image = ImageIO.read(tmp.resolve(png).toFile());
             assertTrue(image.getWidth() >= 400 && image.getHeight() >= 300, png);
         }
+        assertTrue(html.contains("<th>validation accuracy</th>") && !html.contains("<th>test accuracy</th>"),
+                "the epoch table leaves out what no epoch measured");
         assertTrue(html.contains("&lt;bird &amp; fish&gt;"), "class names are escaped");
         assertTrue(html.contains("<pre>#  name  type\n0  conv1 Conv</pre>"), "the model summary");
         assertTrue(html.contains("job { name = pets }"), "the configuration");
