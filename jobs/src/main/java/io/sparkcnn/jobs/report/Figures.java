@@ -80,8 +80,31 @@ final class Figures {
                 s.setMarker(SeriesMarkers.CIRCLE);
             }
         }
+        if (!chart.getStyler().isYAxisLogarithmic()) {
+            padYAxis(chart, drawn);
+        }
         save(chart, file);
         return true;
+    }
+
+    /**
+     * A tenth of the data's range above and below it: XChart ticks only the data's extremes when a curve has
+     * two or three points, which leaves a y axis with two labels.
+     */
+    private static void padYAxis(XYChart chart, List<Curve> curves) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (Curve c : curves) {
+            for (double v : c.y()) {
+                if (Double.isFinite(v)) {
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
+            }
+        }
+        double pad = max > min ? (max - min) / 10 : Math.max(Math.abs(max) / 10, 1e-3);
+        chart.getStyler().setYAxisMin(min >= 0 ? Math.max(0, min - pad) : min - pad);
+        chart.getStyler().setYAxisMax(max + pad);
     }
 
     /**
