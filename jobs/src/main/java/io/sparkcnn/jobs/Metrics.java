@@ -37,14 +37,7 @@ final class Metrics {
         m.put("history", progress.history);
         m.put("class_names", classNames);
         m.put("per_class", perClass(classNames, test));
-        int n = classNames.size();
-        int[][] confusion = new int[n][n];
-        for (int actual = 0; actual < n; actual++) {
-            for (int predicted = 0; predicted < n; predicted++) {
-                confusion[actual][predicted] = test.getConfusion().getCount(actual, predicted);
-            }
-        }
-        m.put("confusion_matrix", confusion);
+        m.put("confusion_matrix", confusion(classNames.size(), test));
         m.put("rejected_files", rejected);
         m.put("master", master);
         m.put("spark_version", sparkVersion);
@@ -53,7 +46,18 @@ final class Metrics {
         return m;
     }
 
-    private static List<Map<String, Object>> perClass(List<String> names, Evaluation e) {
+    /** Rows actual, columns predicted. */
+    static int[][] confusion(int n, Evaluation e) {
+        int[][] confusion = new int[n][n];
+        for (int actual = 0; actual < n; actual++) {
+            for (int predicted = 0; predicted < n; predicted++) {
+                confusion[actual][predicted] = e.getConfusion().getCount(actual, predicted);
+            }
+        }
+        return confusion;
+    }
+
+    static List<Map<String, Object>> perClass(List<String> names, Evaluation e) {
         return java.util.stream.IntStream.range(0, names.size()).mapToObj(c -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("class", names.get(c));
