@@ -5,6 +5,7 @@ import io.sparkcnn.jobs.data.FolderSource;
 import io.sparkcnn.jobs.data.Manifest;
 import io.sparkcnn.jobs.data.ShardSource;
 import io.sparkcnn.jobs.model.SavedModel;
+import io.sparkcnn.jobs.prepare.PrepareJob;
 import io.sparkcnn.workers.data.DataException;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.data.folder.FolderEntry;
@@ -171,24 +172,8 @@ public final class PredictJob {
         return false;
     }
 
-    /**
-     * Spark's settings for a job that only applies a model: one core per task, local mode on every core unless
-     * {@code master} says otherwise; as TrainJob does, the application jar is shipped outside spark-submit.
-     */
+    /** Spark's settings for a job that only applies a model: prepare's (local mode unless --master), one thread a task. */
     static SparkConf sparkConf(String name, String master) {
-        SparkConf conf = new SparkConf().setAppName(name);
-        if (master != null) {
-            conf.setMaster(master);
-        } else if (!conf.contains("spark.master")) {
-            conf.setMaster("local[*]");
-        }
-        String appJar = System.getProperty("sparkcnn.app.jar");
-        if (appJar != null && !conf.get("spark.master").startsWith("local") && !conf.contains("spark.jars")) {
-            conf.setJars(new String[] {appJar});
-        }
-        conf.set("spark.executorEnv.OMP_NUM_THREADS", "1");
-        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
-        conf.setIfMissing("spark.driver.host", "127.0.0.1");
-        return conf;
+        return PrepareJob.sparkConf(master).setAppName(name).set("spark.executorEnv.OMP_NUM_THREADS", "1");
     }
 }
