@@ -7,6 +7,7 @@ import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.data.JobData;
 import io.sparkcnn.jobs.model.ModelInfo;
 import io.sparkcnn.jobs.model.SavedModel;
+import io.sparkcnn.jobs.report.RunReport;
 import io.sparkcnn.workers.train.ModelState;
 import io.sparkcnn.workers.train.NativeBackend;
 import io.sparkcnn.workers.train.NetworkSpec;
@@ -20,7 +21,7 @@ import org.nd4j.evaluation.classification.Evaluation;
 /**
  * {@code evaluate}: a saved model on the test set of any job config (IDX, CIFAR, a folder tree, packed shards),
  * read and evaluated on Spark exactly as a training run evaluates, written to {@code metrics.json} with the
- * keys a training run uses for its test results.
+ * keys a training run uses for its test results, and rendered as {@code report.html} with its figures.
  */
 final class EvaluateJob {
     private static final int RECORDS_PER_SLICE = 1024;
@@ -64,9 +65,9 @@ final class EvaluateJob {
                 metrics = metrics(data.classNames(), test, splits, sc, began);
             }
             TrainJob.writeJson(dir.file("metrics.json"), metrics);
-            // TODO(report): render report.html and the figures with io.sparkcnn.jobs.report.RunReport once merged.
+            RunReport.write(dir.file("metrics.json").getParent());
             dir.commit();
-            reporter.say("wrote %s (metrics.json)", dir.target());
+            reporter.say("wrote %s (metrics.json, %s and its figures)", dir.target(), RunReport.FILE);
             return metrics;
         } catch (RuntimeException e) {
             dir.abandon();
@@ -101,16 +102,16 @@ final class EvaluateJob {
     private Map<String, Object> metrics(List<String> classNames, Evaluation test, JobData.Splits splits,
                                         JavaSparkContext sc, long began) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", "evaluation");
         m.put("job", job.name());
         m.put("architecture", job.model().architecture());
-        m.put("evaluated_model", model.toString());
+        m.put("model", model.toString());
         m.put("test_accuracy", test.accuracy());
         if (classNames.size() > 5) {
             m.put("test_top5_accuracy", test.topNAccuracy());
         }
         m.put("test_images", splits.testCount());
         m.put("wall_seconds", (System.nanoTime() - began) / 1e9);
-        m.put("history", List.of());
         m.put("class_names", classNames);
         m.put("per_class", Metrics.perClass(classNames, test));
         m.put("confusion_matrix", Metrics.confusion(classNames.size(), test));

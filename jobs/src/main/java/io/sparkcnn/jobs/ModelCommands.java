@@ -5,6 +5,7 @@ import io.sparkcnn.jobs.config.ConfigError;
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.data.JobData;
 import io.sparkcnn.jobs.model.SavedModel;
+import io.sparkcnn.jobs.report.RunReport;
 import io.sparkcnn.jobs.use.PredictJob;
 import io.sparkcnn.jobs.use.Visualizer;
 import io.sparkcnn.workers.data.LabeledImage;
@@ -19,6 +20,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -129,13 +131,19 @@ final class ModelCommands {
                     ? new Visualizer.Shown(ImageDecoder.decode(readLocal(image), image.toString(),
                             saved.info().channels()), image.toString())
                     : index != null ? testImage(JobConfig.load(config, overrides), index) : null;
-            new Visualizer(saved, dir, new ConsoleReporter(System.out)).write(shown);
+            ConsoleReporter reporter = new ConsoleReporter(System.out);
+            new Visualizer(saved, dir, reporter).write(shown);
+            // In a run folder, the report links what is under visualize/: draw it again to show the new pictures.
+            Path runDir = dir.toAbsolutePath().getParent();
+            if (dir.getFileName().toString().equals("visualize") && Files.isRegularFile(runDir.resolve("metrics.json"))) {
+                reporter.say("updated %s", RunReport.write(runDir));
+            }
             return 0;
         }
 
         private static byte[] readLocal(Path file) {
             try {
-                return java.nio.file.Files.readAllBytes(file);
+                return Files.readAllBytes(file);
             } catch (IOException e) {
                 throw new UncheckedIOException("--image " + file + ": cannot be read (" + e.getMessage() + ")", e);
             }
