@@ -75,9 +75,12 @@ public final class PredictJob {
             Broadcast<ModelState> state = sc.broadcast(ModelState.of(saved.network()));
             Predictor predictor = new Predictor(NetworkSpec.of(saved.network()), state, saved.info(), k, BATCH_SIZE);
             sc.setJobDescription("predicting " + input);
-            JavaRDD<Prediction> predictions = images.mapPartitions(predictor::predict);
+            // Kept, since sorting samples its input before it shuffles it: the images are classified once.
+            JavaRDD<Prediction> predictions = images.mapPartitions(predictor::predict)
+                    .persist(StorageLevel.MEMORY_AND_DISK_SER());
             Result result = write(predictions.sortBy(Prediction::path, true, predictions.getNumPartitions())
                     .toLocalIterator(), k);
+            predictions.unpersist(false);
             state.destroy(false);
             reporter.say("%,d image(s) classified, %,d file(s) could not be; wrote %s", result.classified(),
                     result.failed().size(), out);
