@@ -89,8 +89,9 @@ public record SavedModel(NeuralNetwork network, ModelInfo info) {
         } catch (IOException e) {
             throw new UncheckedIOException("--model " + file + ": cannot be read (" + e.getMessage() + ")", e);
         }
+        ModelInfo info;
         try {
-            return JSON.readValue(json, ModelInfo.class);
+            info = JSON.readValue(json, ModelInfo.class);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("--model " + file + ": its " + ENTRY + " is damaged ("
                     + e.getOriginalMessage() + "): " + new String(json, 0, Math.min(json.length, 200),
@@ -98,6 +99,12 @@ public record SavedModel(NeuralNetwork network, ModelInfo info) {
         } catch (IOException e) {
             throw new UncheckedIOException("--model " + file + ": cannot be read (" + e.getMessage() + ")", e);
         }
+        if (info.formatVersion() > ModelInfo.FORMAT_VERSION) {
+            throw new IllegalArgumentException("--model " + file + ": its " + ENTRY + " has format version "
+                    + info.formatVersion() + ", newer than this spark-cnn reads (" + ModelInfo.FORMAT_VERSION
+                    + "); use the spark-cnn that trained it.");
+        }
+        return info;
     }
 
     /** One forward pass on a blank input: the network must take the described volume and know every class. */
