@@ -10,13 +10,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkcnn.driver.report.ConsoleReporter;
 import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.data.BadDataPolicy;
 import io.sparkcnn.jobs.data.IdxDataset;
 import io.sparkcnn.jobs.model.ModelInfo;
 import io.sparkcnn.jobs.model.SavedModel;
+import io.sparkcnn.jobs.prepare.PrepareJob;
+import io.sparkcnn.jobs.prepare.PrepareOptions;
 import io.sparkcnn.jobs.use.PredictJob;
 import io.sparkcnn.jobs.use.Visualizer;
 import io.sparkcnn.workers.augment.Preprocess;
 import io.sparkcnn.workers.data.LabeledImage;
+import io.sparkcnn.workers.data.folder.SplitFractions;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -118,6 +122,7 @@ class UsingModelsSpec {
         Path images = tmp.resolve("images");
         List<LabeledImage> test = writePngs(images);
         Files.write(images.resolve("bag/broken.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, 0x12, 0x34});
+        Files.createDirectories(images.resolve("nested/deeper"));
         Files.createFile(images.resolve("nested/deeper/empty.png"));
         Files.writeString(images.resolve(".DS_Store"), "finder litter");
         Path csv = tmp.resolve("out/predictions.csv");
@@ -149,6 +154,27 @@ class UsingModelsSpec {
         assertTrue(accuracy > 0.6, "top-1 agrees with the label for most images: " + accuracy);
         // The PNGs hold the test images' exact bytes: the model sees the same tensors as in training's test pass.
         assertEquals(trainedAccuracy, accuracy, 1.5 / test.size(), "training's test accuracy " + trainedAccuracy);
+    }
+
+    @Test
+    void predictReadsTheShardsPrepareWroteAsItReadsTheirFiles() throws Exception {
+        Path tree = tmp.resolve("tree");
+        List<LabeledImage> test = writePngs(tree);
+        Path shards = tmp.resolve("shards");
+        new PrepareJob(new PrepareOptions(tree.toString(), shards, 2, 0, new SplitFractions(0.1, 0, 42),
+                BadDataPolicy.fail(), 1, null), SILENT).run();
+        Path csv = tmp.resolve("shards.csv");
+
+        PredictJob.Result result = new PredictJob(run.resolve("model.zip"), shards.toString(), csv, 1, null, SILENT)
+                .run();
+
+        assertEquals(test.size(), result.classified(), "the train and val shards, every image once");
+        assertTrue(result.failed().isEmpty());
+        List<String> names = SavedModel.readInfo(run.resolve("model.zip")).classNames();
+        long agree = Files.readAllLines(csv).stream().skip(1).map(l -> l.split(",", -1))
+                .filter(c -> names.get(FOLDERS.indexOf(Path.of(c[0].replaceFirst("^file:", "")).getParent()
+                        .getFileName().toString())).equals(c[1])).count();
+        assertEquals(trainedAccuracy, (double) agree / test.size(), 1.5 / test.size());
     }
 
     @Test
@@ -206,11 +232,10 @@ class UsingModelsSpec {
         assertTrue(colours.size() > 20, png + " has content, not a flat picture: " + colours.size() + " colours");
     }
 
-    /** The job's test images as grey PNGs in class folders, some a level deeper, as any photo folder might be. */
+    /** The job's test images as grey PNGs in class folders. */
     private static List<LabeledImage> writePngs(Path root) throws IOException {
         IdxDataset test = IdxDataset.read("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz",
                 "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz", 10, 300, new Configuration());
-        Files.createDirectories(root.resolve("nested/deeper"));
         for (LabeledImage r : test.records()) {
             Path folder = root.resolve(FOLDERS.get(r.label()));
             Files.createDirectories(folder);
