@@ -102,7 +102,7 @@ final class EvaluateJob {
     private Map<String, Object> metrics(List<String> classNames, Evaluation test, JobData.Splits splits,
                                         JavaSparkContext sc, long began) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", "evaluation");
+        m.put("kind", "evaluate");
         m.put("job", job.name());
         m.put("architecture", job.model().architecture());
         m.put("model", model.toString());
@@ -120,6 +120,7 @@ final class EvaluateJob {
         m.put("spark_version", sc.version());
         m.put("dl4j_version", "1.0.0-M2");
         m.put("config", job);
+        Metrics.environment(m, job, null, sc.version());
         return m;
     }
 }

@@ -65,6 +65,11 @@ public final class Main {
                 + " folder was DIR, from its last checkpoint (its saved config; --set may add epochs).")
         Path resume;
 
+        @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto", description = "bar: a progress"
+                + " bar per epoch redrawn in place; lines: plain periodic lines (for logs); auto (default): bar when"
+                + " the output is a terminal.")
+        String progress;
+
         @Option(names = "--help-config", description = "List every config key with its default and meaning.")
         boolean helpConfig;
 
@@ -84,7 +89,7 @@ public final class Main {
                 }
                 return 0;
             }
-            ConsoleReporter reporter = new ConsoleReporter(System.out);
+            ConsoleReporter reporter = ConsoleReporter.forStdout(progress);
             if (resume != null) {
                 if (config != null) {
                     throw new ConfigError("--resume " + resume + " continues with the run's saved config; drop "

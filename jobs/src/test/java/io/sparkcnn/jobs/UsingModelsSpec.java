@@ -190,7 +190,7 @@ class UsingModelsSpec {
         assertEquals(trained.get("per_class"), metrics.get("per_class"));
         assertEquals(trained.get("test_top5_accuracy"), metrics.get("test_top5_accuracy"));
         assertEquals(300, metrics.get("test_images").asInt());
-        assertEquals("evaluation", metrics.get("kind").asText());
+        assertEquals("evaluate", metrics.get("kind").asText());
         assertTrue(Files.size(out.resolve("report.html")) > 0, "the run report is drawn too");
         assertHasContent(ImageIO.read(out.resolve("confusion.png").toFile()), "confusion.png");
     }

@@ -18,8 +18,8 @@ public final class Environment {
     /** {@code scheme://user:password@host}: the user information of a URI (s3a, hdfs, http). */
     private static final Pattern URI_USER_INFO = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s\"]+@");
     /** A HOCON/properties value under a key that names a secret. */
-    private static final Pattern SECRET_VALUE = Pattern.compile(
-            "(?im)^(\\s*\"?[\\w.-]*(secret|password|passwd|token|credential|access[.-]?key)[\\w.-]*\"?\\s*[:=]\\s*).+$");
+    private static final Pattern SECRET_VALUE = Pattern.compile("(?i)(\"?[\\w.-]*(secret|password|passwd|token"
+            + "|credential|access[.-]?key)[\\w.-]*\"?\\s*[:=]\\s*)(\"[^\"]*\"|[^\\s,}\\]]+)");
 
     private Environment() {}
 

@@ -50,7 +50,8 @@ final class Figures {
                 .yAxisTitle(yTitle).build();
         Styler styler = chart.getStyler();
         styleCommon(styler);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         chart.getStyler().setLegendVisible(drawn.size() > 1);
         chart.getStyler().setYAxisLogarithmic(logY && allPositive(drawn));
         chart.getStyler().setXAxisDecimalPattern("0.##");

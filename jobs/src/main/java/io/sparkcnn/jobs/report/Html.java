@@ -2,6 +2,7 @@ package io.sparkcnn.jobs.report;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /** The few HTML pieces the report is made of; the page carries its own style and script (it works offline). */
 final class Html {
@@ -19,6 +20,7 @@ final class Html {
             dl.facts { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1.2em; }
             dl.facts dt { color: #666; }
             dl.facts dd { margin: 0; font-weight: 600; }
+            div.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(500px, 1fr)); gap: 0 1.2em; }
             figure { margin: 1em 0; }
             figure img { max-width: 100%; border: 1px solid #eee; }
             figcaption { color: #555; font-size: 0.9em; }
@@ -62,14 +64,20 @@ final class Html {
         return b.append("</dl>\n").toString();
     }
 
-    /** A table; cells that look like numbers are right-aligned, null cells are empty. */
+    /**
+     * A table; cells that look like numbers are right-aligned, null cells are empty, and a column empty in every
+     * row (no validation in this run, say) is left out.
+     */
     static String table(List<String> header, List<List<String>> rows) {
+        List<Integer> shown = IntStream.range(0, header.size())
+                .filter(c -> rows.stream().anyMatch(r -> r.get(c) != null && !r.get(c).isEmpty())).boxed().toList();
         StringBuilder b = new StringBuilder("<table>\n<tr>");
-        header.forEach(h -> b.append("<th>").append(esc(h)).append("</th>"));
+        shown.forEach(c -> b.append("<th>").append(esc(header.get(c))).append("</th>"));
         b.append("</tr>\n");
         for (List<String> row : rows) {
             b.append("<tr>");
-            for (String cell : row) {
+            for (int c : shown) {
+                String cell = row.get(c);
                 boolean numeric = cell != null && cell.matches("[-+0-9.,%eE]+|[0-9.]+[a-z]*( [0-9]+[a-z]+)*");
                 b.append(numeric ? "<td class=\"n\">" : "<td>").append(cell == null ? "" : esc(cell)).append("</td>");
             }

@@ -126,20 +126,25 @@ public final class RunReport {
         b.append("<h2>Training</h2>\n");
         double[] epochs = column(history, "epoch");
         double[] roundX = roundPositions(rounds);
-        figure(b, "loss.png", "Loss", Figures.lines(dir.resolve("loss.png"), "Loss", "epoch", "loss", List.of(
+        b.append("<div class=\"figures\">\n");
+        figure(b, "loss.png", "Mean minibatch loss of each round's workers, its epoch mean, and the validation"
+                + " cross-entropy at each epoch's end", Figures.lines(dir.resolve("loss.png"), "Loss", "epoch", "loss", List.of(
                 new Curve("training, per round", roundX, array(rounds, "loss"), false),
                 new Curve("training, epoch mean", epochs, column(history, "train_loss"), true),
                 new Curve("validation", epochs, column(history, "validation_loss"), true)), false));
-        figure(b, "accuracy.png", "Accuracy", Figures.lines(dir.resolve("accuracy.png"), "Accuracy", "epoch",
-                "accuracy", List.of(
+        figure(b, "accuracy.png", "Accuracy at each epoch's end, and the kept model's test accuracy",
+                Figures.lines(dir.resolve("accuracy.png"), "Accuracy", "epoch", "accuracy", List.of(
                         new Curve("validation", epochs, column(history, "validation_accuracy"), true),
-                        new Curve("test", epochs, testPerEpoch(history), true)), false));
-        figure(b, "learning_rate.png", "Learning rate", Figures.lines(dir.resolve("learning_rate.png"),
+                        new Curve("test", epochs, column(history, "test_accuracy"), true),
+                        keptTest(history)), false));
+        figure(b, "learning_rate.png", "The learning rate every worker used, round by round", Figures.lines(dir.resolve("learning_rate.png"),
                 "Learning rate", "epoch", "learning rate", List.of(
                         new Curve("learning rate", roundX, array(rounds, "learning_rate"), false)), false));
-        figure(b, "throughput.png", "Training images/s per round", Figures.lines(dir.resolve("throughput.png"),
+        figure(b, "throughput.png", "Training images per second of each round (wall time on the driver,"
+                + " averaging included)", Figures.lines(dir.resolve("throughput.png"),
                 "Training speed", "epoch", "images/s per round", List.of(
                         new Curve("images/s", roundX, array(rounds, "images_per_second"), false)), false));
+        b.append("</div>\n");
         if (!history.isEmpty()) {
             List<String> header = List.of("epoch", "train loss", "validation loss", "validation accuracy",
                     "test accuracy", "learning rate", "images/s", "time", "averaging overhead");
@@ -155,14 +160,12 @@ public final class RunReport {
         }
     }
 
-    /** Per-epoch test accuracy where it was measured; the final test accuracy at the last epoch. */
-    private double[] testPerEpoch(JsonNode history) {
-        double[] test = column(history, "test_accuracy");
-        if (test.length > 0 && !Double.isFinite(test[test.length - 1]) && m.hasNonNull("test_accuracy")
-                && !"best-validation".equals(m.path("kept_model").asText())) {
-            test[test.length - 1] = m.path("test_accuracy").asDouble();
-        }
-        return test;
+    /** The final test accuracy, drawn at the epoch of the model it measured. */
+    private Curve keptTest(JsonNode history) {
+        double epoch = "best-validation".equals(m.path("kept_model").asText()) ? m.path("best_epoch").asDouble()
+                : history.isEmpty() ? Double.NaN : history.path(history.size() - 1).path("epoch").asDouble();
+        double accuracy = m.path("test_accuracy").isNumber() ? m.path("test_accuracy").asDouble() : Double.NaN;
+        return new Curve("test, kept model", new double[] {epoch}, new double[] {accuracy}, true);
     }
 
     private void test(StringBuilder b) {
