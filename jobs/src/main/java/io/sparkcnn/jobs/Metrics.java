@@ -45,14 +45,7 @@ final class Metrics {
         m.put("rounds", progress.roundLog.columns());
         m.put("class_names", classNames);
         m.put("per_class", perClass(classNames, test));
-        int n = classNames.size();
-        int[][] confusion = new int[n][n];
-        for (int actual = 0; actual < n; actual++) {
-            for (int predicted = 0; predicted < n; predicted++) {
-                confusion[actual][predicted] = test.getConfusion().getCount(actual, predicted);
-            }
-        }
-        m.put("confusion_matrix", confusion);
+        m.put("confusion_matrix", confusion(classNames.size(), test));
         m.put("rejected_files", rejected);
         m.put("master", master);
         m.put("spark_version", sparkVersion);
@@ -60,6 +53,17 @@ final class Metrics {
         m.put("config", job);
         environment(m, job, summary, sparkVersion);
         return m;
+    }
+
+    /** Rows actual, columns predicted. */
+    static int[][] confusion(int n, Evaluation e) {
+        int[][] confusion = new int[n][n];
+        for (int actual = 0; actual < n; actual++) {
+            for (int predicted = 0; predicted < n; predicted++) {
+                confusion[actual][predicted] = e.getConfusion().getCount(actual, predicted);
+            }
+        }
+        return confusion;
     }
 
     /**
@@ -85,7 +89,7 @@ final class Metrics {
     }
 
     /** The model summary, the configuration text (without credentials), the versions and the machine. */
-    private static void environment(Map<String, Object> m, JobConfig job, ModelSummary summary, String sparkVersion) {
+    static void environment(Map<String, Object> m, JobConfig job, ModelSummary summary, String sparkVersion) {
         if (summary != null) {
             m.put("model_summary", summary.render());
         }
@@ -94,7 +98,7 @@ final class Metrics {
         m.put("machine", Environment.machine());
     }
 
-    private static List<Map<String, Object>> perClass(List<String> names, Evaluation e) {
+    static List<Map<String, Object>> perClass(List<String> names, Evaluation e) {
         return java.util.stream.IntStream.range(0, names.size()).mapToObj(c -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("class", names.get(c));

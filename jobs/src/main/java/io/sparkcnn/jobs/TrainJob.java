@@ -16,6 +16,8 @@ import io.sparkcnn.driver.schedule.ReduceOnPlateau;
 import io.sparkcnn.driver.schedule.Schedules;
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.data.JobData;
+import io.sparkcnn.jobs.model.ModelInfo;
+import io.sparkcnn.jobs.model.SavedModel;
 import io.sparkcnn.jobs.models.Architectures;
 import io.sparkcnn.jobs.models.Finetune;
 import io.sparkcnn.jobs.models.summary.ModelSummary;
@@ -24,7 +26,6 @@ import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.train.ModelState;
 import io.sparkcnn.workers.train.NativeBackend;
 import io.sparkcnn.workers.train.NetworkSpec;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,12 +36,10 @@ import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.api.NeuralNetwork;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.evaluation.classification.Evaluation;
 
 /**
@@ -135,7 +134,7 @@ public final class TrainJob {
                 sparkVersion = sc.version();
                 reporter.say("Spark %s, master %s", sc.version(), sc.master());
                 JobData.Splits splits = data.distribute(sc, job, RECORDS_PER_SLICE);
-                reportRejected(splits);
+                reportRejected(reporter, splits);
                 int trainCount = Math.toIntExact(splits.trainCount());
                 int stepsPerEpoch = ceilDiv(ceilDiv(trainCount, plan.workers()), plan.batchSizePerWorker());
                 LearningRateSchedule schedule = schedule(stepsPerEpoch, plateau);
@@ -154,7 +153,7 @@ public final class TrainJob {
                 metrics = Metrics.of(job, data.classNames(), progress, scored, splits.testCount(), summary,
                         splits.rejected(), sc.master(), sc.version(), began);
             }
-            saveModel(net, data.classNames());
+            SavedModel.write(net, ModelInfo.of(job, data), dir.file("model.zip"));
             writeJson(dir.file("metrics.json"), metrics);
             writeReport();
             dir.commit();
@@ -228,18 +227,8 @@ public final class TrainJob {
         return Schedules.warmup(main, (long) t.warmupEpochs() * stepsPerEpoch);
     }
 
-    private void saveModel(NeuralNetwork net, List<String> classNames) {
-        File file = dir.file("model.zip").toFile();
-        try {
-            ModelSerializer.writeModel((Model) net, file, true);
-            ModelSerializer.addObjectToFile(file, "class_names", new ArrayList<>(classNames));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
     /** Every file left out is named, with its reason; none disappears silently. */
-    private void reportRejected(JobData.Splits splits) {
+    static void reportRejected(ConsoleReporter reporter, JobData.Splits splits) {
         if (splits.rejected().isEmpty()) {
             return;
         }
