@@ -17,6 +17,15 @@ ensure_dataset() {
   as_root apt-get install -y -qq dataset-fashion-mnist >/dev/null
 }
 
+# The report test opens report.html in headless Chromium (Debian's chromium package); the report's
+# figures need a font for the JDK to draw text with.
+ensure_chromium() {
+  if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -q .; then return; fi
+  echo "Installing Chromium and fonts (for the report test)..." >&2
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq chromium fonts-dejavu-core fontconfig >/dev/null
+}
+
 ensure_maven() {
   command -v mvn >/dev/null && command -v java >/dev/null && return
   echo "Installing Maven and a JDK..." >&2

@@ -6,6 +6,7 @@ import io.sparkcnn.jobs.config.ConfigError;
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.config.Param;
 import io.sparkcnn.jobs.prepare.PrepareCommand;
+import io.sparkcnn.jobs.report.ReportCommand;
 import io.sparkcnn.workers.augment.AugmentRegistry;
 import io.sparkcnn.workers.data.DataException;
 import io.sparkcnn.workers.train.NativeBackend;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Parameters;
 /** The command line: {@code train} runs a job; the same main class serves local mode and spark-submit. */
 @Command(name = "spark-cnn", mixinStandardHelpOptions = true, subcommands = {Main.Train.class, Main.Finetune.class, Summary.class, AugmentPreview.class, PrepareCommand.class,
         ExportImages.class, PipelineBench.class, Baseline.class,
-        BenchReport.class},
+        BenchReport.class, ReportCommand.class,
+        ModelCommands.Predict.class, ModelCommands.Evaluate.class, ModelCommands.Visualize.class},
         description = "Distributed training of convolutional networks on Apache Spark.")
 public final class Main {
     public static void main(String[] args) {
@@ -63,6 +65,11 @@ public final class Main {
                 + " folder was DIR, from its last checkpoint (its saved config; --set may add epochs).")
         Path resume;
 
+        @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto", description = "bar: a progress"
+                + " bar per epoch redrawn in place; lines: plain periodic lines (for logs); auto (default): bar when"
+                + " the output is a terminal.")
+        String progress;
+
         @Option(names = "--help-config", description = "List every config key with its default and meaning.")
         boolean helpConfig;
 
@@ -82,7 +89,7 @@ public final class Main {
                 }
                 return 0;
             }
-            ConsoleReporter reporter = new ConsoleReporter(System.out);
+            ConsoleReporter reporter = ConsoleReporter.forStdout(progress);
             if (resume != null) {
                 if (config != null) {
                     throw new ConfigError("--resume " + resume + " continues with the run's saved config; drop "

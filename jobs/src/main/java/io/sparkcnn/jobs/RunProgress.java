@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.nd4j.evaluation.classification.Evaluation;
 
 /**
  * The driver's callbacks around the averaging loop: reports each round, validates each epoch, keeps the best
@@ -45,6 +44,8 @@ final class RunProgress implements TrainingListener {
     private JavaRDD<LabeledImage> test;
 
     final List<Map<String, Object>> history = new ArrayList<>();
+    final RoundLog roundLog = new RoundLog();
+    private double learningRate = Double.NaN;
     /** Each rolled-back diverged round, for metrics.json. */
     final List<Map<String, Object>> rollbacks = new ArrayList<>();
     private double bestAccuracy = Double.NEGATIVE_INFINITY;
@@ -77,6 +78,8 @@ final class RunProgress implements TrainingListener {
         reporter.onRound(round, state, next);
         examples += round.examples();
         rounds++;
+        roundLog.add(round);
+        learningRate = round.learningRate();
         int every = job.training().checkpointEveryRounds();
         // The epoch's last round is checkpointed in onEpochEnd, once its evaluation is part of the record.
         if (every > 0 && rounds % every == 0 && next.round() != 0) {
@@ -105,10 +108,13 @@ final class RunProgress implements TrainingListener {
         row.put("images_per_second", epoch.imagesPerSecond());
         row.put("seconds", epoch.seconds());
         row.put("averaging_overhead_share", epoch.overheadShare());
+        row.put("learning_rate", Double.isFinite(learningRate) ? learningRate : null);
         if (validation != null) {
-            sc.setJobDescription("epoch " + epoch.epoch() + ": validate");
-            double accuracy = evaluate(validation, state).accuracy();
+            sc.setJobDescription(String.format("epoch %d/%d: validate", epoch.epoch(), job.training().epochs()));
+            DistributedEvaluator.Scored scored = evaluate(validation, state);
+            double accuracy = scored.evaluation().accuracy();
             row.put("validation_accuracy", accuracy);
+            row.put("validation_loss", finite(scored.meanLoss()));
             boolean better = accuracy > bestAccuracy;
             if (better) {
                 bestAccuracy = accuracy;
@@ -130,9 +136,11 @@ final class RunProgress implements TrainingListener {
                     better ? " (best so far)" : stop ? ", no better for " + patience + " epochs: stopping early"
                             : " (best " + String.format("%.4f", bestAccuracy) + " at epoch " + bestEpoch + ")");
         } else if (job.training().evaluateEveryEpoch() && epoch.epoch() < job.training().epochs()) {
-            sc.setJobDescription("epoch " + epoch.epoch() + ": test");
-            double accuracy = evaluate(test, state).accuracy();
+            sc.setJobDescription(String.format("epoch %d/%d: test", epoch.epoch(), job.training().epochs()));
+            DistributedEvaluator.Scored scored = evaluate(test, state);
+            double accuracy = scored.evaluation().accuracy();
             row.put("test_accuracy", accuracy);
+            row.put("test_loss", finite(scored.meanLoss()));
             reporter.say("epoch %d: test accuracy %.4f", epoch.epoch(), accuracy);
         }
         history.add(row);
@@ -144,9 +152,14 @@ final class RunProgress implements TrainingListener {
         return stop;
     }
 
-    private Evaluation evaluate(JavaRDD<LabeledImage> records, ModelState state) {
-        return DistributedEvaluator.evaluate(sc, records, spec, state, data.evalBatches(), data.classNames(),
+    private DistributedEvaluator.Scored evaluate(JavaRDD<LabeledImage> records, ModelState state) {
+        return DistributedEvaluator.scored(sc, records, spec, state, data.evalBatches(), data.classNames(),
                 job.training().evalBatchSize());
+    }
+
+    /** JSON has no NaN: a loss that could not be measured is null. */
+    static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     /** The model the run keeps: the best on validation when there is a validation set, else the last. */
@@ -189,6 +202,7 @@ final class RunProgress implements TrainingListener {
         e.put("examples", examples);
         e.put("training_seconds", trainingSeconds);
         e.put("rounds", rounds);
+        e.put("round_log", roundLog.columns());
         if (plateau != null) {
             ReduceOnPlateau.State p = plateau.state();
             e.put("plateau", List.of(p.rate(), p.best(), p.epochsWithoutImprovement()));
@@ -203,6 +217,7 @@ final class RunProgress implements TrainingListener {
         examples = ((Number) e.get("examples")).longValue();
         trainingSeconds = ((Number) e.get("training_seconds")).doubleValue();
         rounds = ((Number) e.get("rounds")).longValue();
+        roundLog.restore(e.get("round_log"));
         bestEpoch = ((Number) e.get("best_epoch")).intValue();
         if (e.get("best_accuracy") != null) {
             bestAccuracy = ((Number) e.get("best_accuracy")).doubleValue();

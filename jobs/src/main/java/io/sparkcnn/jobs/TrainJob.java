@@ -19,14 +19,16 @@ import io.sparkcnn.driver.schedule.ReduceOnPlateau;
 import io.sparkcnn.driver.schedule.Schedules;
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.data.JobData;
+import io.sparkcnn.jobs.model.ModelInfo;
+import io.sparkcnn.jobs.model.SavedModel;
 import io.sparkcnn.jobs.models.Architectures;
 import io.sparkcnn.jobs.models.Finetune;
 import io.sparkcnn.jobs.models.summary.ModelSummary;
+import io.sparkcnn.jobs.report.RunReport;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.train.ModelState;
 import io.sparkcnn.workers.train.NativeBackend;
 import io.sparkcnn.workers.train.NetworkSpec;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,12 +39,10 @@ import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.api.NeuralNetwork;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.evaluation.classification.Evaluation;
 
 /**
@@ -93,11 +93,14 @@ public final class TrainJob {
     public Map<String, Object> run() {
         long began = System.nanoTime();
         CheckpointStore checkpoints = new CheckpointStore(dir.file("checkpoints"), CHECKPOINTS_KEPT);
+        RunProgress progress = null;
+        ModelSummary summary = null;
+        String sparkVersion = null;
         try {
             JobData data = JobData.load(job);
             NeuralNetwork net = buildNetwork(data);
             NetworkSpec spec = NetworkSpec.of(net);
-            ModelSummary summary = summarize(spec, data);
+            summary = summarize(spec, data);
             reporter.say("%s: %s on %s (network input %s), %d workers x %d thread(s), batch %d per worker,"
                             + " averaging every %d steps, %d epoch(s)",
                     job.name(), describeModel(), data.sizes(), data.shape(), job.training().workers(), job.training().threadsPerWorker(),
@@ -112,7 +115,7 @@ public final class TrainJob {
 
             ModelState start = ModelState.of(net);
             Position from = Position.START;
-            RunProgress progress = new RunProgress(job, reporter, checkpoints, plateau);
+            progress = new RunProgress(job, reporter, checkpoints, plateau);
             if (resuming) {
                 List<String> skipped = new ArrayList<>();
                 Checkpoint last = checkpoints.latest(skipped).orElseThrow(() -> new IllegalArgumentException(
@@ -131,11 +134,12 @@ public final class TrainJob {
             Map<String, Object> metrics;
             try (JavaSparkContext sc = new JavaSparkContext(sparkConf(job, masterOverride))) {
                 sc.setLogLevel("WARN");
+                sparkVersion = sc.version();
                 ClusterEvents events = ClusterEvents.attach(sc);
                 ExecutorWatch watch = ExecutorWatch.start(sc, reporter, job.training().executorWaitTimeout());
                 reporter.say("Spark %s, master %s", sc.version(), sc.master());
                 JobData.Splits splits = data.distribute(sc, job, RECORDS_PER_SLICE);
-                reportRejected(splits);
+                reportRejected(reporter, splits);
                 int trainCount = Math.toIntExact(splits.trainCount());
                 int stepsPerEpoch = ceilDiv(ceilDiv(trainCount, plan.workers()), plan.batchSizePerWorker());
                 LearningRateSchedule schedule = schedule(stepsPerEpoch, plateau);
@@ -152,13 +156,14 @@ public final class TrainJob {
                 }
                 ModelState kept = progress.keptState(result.state());
                 sc.setJobDescription("final test evaluation");
-                Evaluation test = DistributedEvaluator.evaluate(sc, testRdd, spec, kept, data.evalBatches(),
-                        data.classNames(), job.training().evalBatchSize());
+                DistributedEvaluator.Scored scored = DistributedEvaluator.scored(sc, testRdd, spec, kept,
+                        data.evalBatches(), data.classNames(), job.training().evalBatchSize());
+                Evaluation test = scored.evaluation();
                 reporter.say("test accuracy %.4f on %,d images (%s)%n%s", test.accuracy(), splits.testCount(),
                         progress.keptDescription(), test.stats(false, true));
                 kept.applyTo(net);
-                metrics = Metrics.of(job, data.classNames(), progress, test, summary, splits.rejected(), sc.master(),
-                        sc.version(), began);
+                metrics = Metrics.of(job, data.classNames(), progress, scored, splits.testCount(), summary,
+                        splits.rejected(), sc.master(), sc.version(), began);
                 metrics.put("cluster_events", events.toMap());
                 metrics.put("divergence_rollbacks", progress.rollbacks);
                 String happened = events.describe();
@@ -166,18 +171,37 @@ public final class TrainJob {
                     reporter.say("%s", happened);
                 }
             }
-            saveModel(net, data.classNames());
+            SavedModel.write(net, ModelInfo.of(job, data), dir.file("model.zip"));
             writeJson(dir.file("metrics.json"), metrics);
+            writeReport();
             dir.commit();
-            reporter.say("wrote %s (model.zip, metrics.json, checkpoints/)", dir.target());
+            reporter.say("wrote %s (model.zip, metrics.json, report.html, checkpoints/)", dir.target());
             return metrics;
         } catch (RuntimeException e) {
             if (checkpoints.list().isEmpty()) {
                 dir.abandon();
             } else {
+                if (progress != null) {
+                    try {
+                        writeJson(dir.file("metrics.json"), Metrics.failed(job, progress, summary, sparkVersion, e,
+                                began));
+                        writeReport();
+                    } catch (RuntimeException reportFailure) {
+                        e.addSuppressed(reportFailure);
+                    }
+                }
                 reporter.say("the run stopped; its checkpoints are kept: continue it with --resume %s", dir.target());
             }
             throw e;
+        }
+    }
+
+    /** The report is a view of metrics.json: a failure to draw it is told, and does not cost the trained model. */
+    private void writeReport() {
+        try {
+            RunReport.write(dir.file(RunReport.FILE).getParent());
+        } catch (RuntimeException e) {
+            reporter.say("could not write %s (%s); write it later with: report %s", RunReport.FILE, e, dir.target());
         }
     }
 
@@ -221,18 +245,8 @@ public final class TrainJob {
         return Schedules.warmup(main, (long) t.warmupEpochs() * stepsPerEpoch);
     }
 
-    private void saveModel(NeuralNetwork net, List<String> classNames) {
-        File file = dir.file("model.zip").toFile();
-        try {
-            ModelSerializer.writeModel((Model) net, file, true);
-            ModelSerializer.addObjectToFile(file, "class_names", new ArrayList<>(classNames));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
     /** Every file left out is named, with its reason; none disappears silently. */
-    private void reportRejected(JobData.Splits splits) {
+    static void reportRejected(ConsoleReporter reporter, JobData.Splits splits) {
         if (splits.rejected().isEmpty()) {
             return;
         }

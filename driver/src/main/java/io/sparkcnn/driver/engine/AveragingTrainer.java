@@ -78,9 +78,11 @@ public final class AveragingTrainer {
             double lossSum = 0;
             double overheadSum = 0;
             int firstRound = epoch == from.epoch() ? from.round() : 0;
+            // The Spark UI groups an epoch's jobs (its rounds, then the listener's validation) under one name.
+            sc.setJobGroup(jobGroup(epoch), String.format("epoch %d/%d", epoch, plan.epochs()), false);
             for (int round = firstRound; round < rounds; round++) {
-                sc.setJobDescription(String.format("epoch %d/%d, round %d/%d: train",
-                        epoch, plan.epochs(), round + 1, rounds));
+                sc.setJobDescription(String.format("epoch %d/%d, round %d/%d", epoch, plan.epochs(), round + 1,
+                        rounds));
                 long roundStart = System.nanoTime();
                 double learningRate = schedule.rate(epoch, state.iterations()) * rateScale;
                 Broadcast<ModelState> broadcast = sc.broadcast(state);
@@ -126,8 +128,14 @@ public final class AveragingTrainer {
                 break;
             }
         }
+        sc.clearJobGroup();
         sc.setJobDescription(null);
         return new TrainingResult(state, history);
+    }
+
+    /** The Spark job group of an epoch's jobs. */
+    public static String jobGroup(int epoch) {
+        return "epoch-" + epoch;
     }
 
     /**

@@ -22,6 +22,8 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -198,5 +200,38 @@ class AveragingTrainerSpec {
         // A rate of 0 all through epoch 1 leaves the parameters where they started; epoch 2 moves them.
         assertArrayEquals(start.params(), epochEnds.get(0).params(), 1e-6f, "epoch 1 at rate 0");
         assertFalse(java.util.Arrays.equals(start.params(), epochEnds.get(1).params()), "epoch 2 at rate 1e-3");
+    }
+
+    @Test
+    void everyRoundsSparkJobNamesItsEpochAndRoundInTheSparkUi() throws Exception {
+        MultiLayerConfiguration conf = smallConvNet();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        TrainingPlan plan = new TrainingPlan(2, 50, 3, 2, 3L);
+        List<String> jobs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SparkListener listener = new SparkListener() {
+            @Override
+            public void onJobStart(SparkListenerJobStart start) {
+                jobs.add(start.properties().getProperty("spark.jobGroup.id") + " | "
+                        + start.properties().getProperty("spark.job.description"));
+            }
+        };
+        sc.sc().addSparkListener(listener);
+        try {
+            new AveragingTrainer(sc, plan, NetworkSpec.of(conf), new RawBatches(SHAPE, 10),
+                    LearningRateSchedule.constant(1e-3))
+                    .fit(sc.parallelize(records, 4), records.size(), ModelState.of(net), new TrainingListener() {});
+            sc.sc().listenerBus().waitUntilEmpty();
+        } finally {
+            sc.sc().removeSparkListener(listener);
+        }
+
+        // 600 records, 2 workers of batch 50, tau 3: 2 rounds an epoch.
+        for (String expected : List.of("epoch-1 | epoch 1/2, round 1/2", "epoch-1 | epoch 1/2, round 2/2",
+                "epoch-2 | epoch 2/2, round 1/2", "epoch-2 | epoch 2/2, round 2/2")) {
+            assertTrue(jobs.contains(expected), expected + " among the jobs started: " + jobs);
+        }
+        assertTrue(jobs.stream().allMatch(j -> !j.endsWith("| null")), "every job has a description: " + jobs);
+        assertEquals(null, sc.getLocalProperty("spark.jobGroup.id"), "the group ends with the run");
     }
 }

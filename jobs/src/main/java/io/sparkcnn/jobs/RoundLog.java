@@ -1,0 +1,57 @@
+package io.sparkcnn.jobs;
+
+import io.sparkcnn.driver.engine.RoundStats;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every averaging round's loss, speed and learning rate, for the report's per-round curves; kept as columns
+ * (one array per quantity) so that metrics.json and the checkpoints stay compact.
+ */
+final class RoundLog {
+    private static final List<String> COLUMNS = List.of("epoch", "round", "rounds_in_epoch", "loss",
+            "images_per_second", "learning_rate");
+
+    private final Map<String, List<Number>> columns = new LinkedHashMap<>();
+
+    RoundLog() {
+        COLUMNS.forEach(c -> columns.put(c, new ArrayList<>()));
+    }
+
+    void add(RoundStats r) {
+        columns.get("epoch").add(r.epoch());
+        columns.get("round").add(r.round());
+        columns.get("rounds_in_epoch").add(r.roundsInEpoch());
+        columns.get("loss").add(finite((float) r.meanLoss()));
+        columns.get("images_per_second").add(finite(Math.round(r.imagesPerSecond() * 10) / 10.0));
+        columns.get("learning_rate").add(finite((float) r.learningRate()));
+    }
+
+    /** The columns as metrics.json and the checkpoints hold them; JSON has no NaN, so a missing value is null. */
+    Map<String, List<Number>> columns() {
+        return columns;
+    }
+
+    /** Continues the log of a resumed run from its checkpoint (older checkpoints have none). */
+    @SuppressWarnings("unchecked")
+    void restore(Object saved) {
+        if (saved instanceof Map<?, ?> map) {
+            COLUMNS.forEach(c -> {
+                Object values = map.get(c);
+                if (values instanceof List<?> list) {
+                    columns.get(c).addAll((List<Number>) list);
+                }
+            });
+        }
+    }
+
+    private static Number finite(float v) {
+        return Float.isFinite(v) ? v : null;
+    }
+
+    private static Number finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+}

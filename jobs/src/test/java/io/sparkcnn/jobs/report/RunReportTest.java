@@ -1,0 +1,161 @@
+package io.sparkcnn.jobs.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report drawn from metrics.json files of the two shapes runs write: training (with history) and evaluation. */
+class RunReportTest {
+    private static final List<String> CLASSES = List.of("cat", "dog", "<bird & fish>");
+    private static final Pattern IMG = Pattern.compile("<img src=\"([^\"]+)\"");
+
+    /** What an evaluation run writes: no history, no rounds; the test results and the environment. */
+    static Map<String, Object> evaluationMetrics() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job", "pets");
+        m.put("kind", "evaluate");
+        m.put("test_accuracy", 0.8);
+        m.put("class_names", CLASSES);
+        m.put("confusion_matrix", new int[][] {{8, 1, 1}, {2, 7, 1}, {0, 1, 9}});
+        List<Map<String, Object>> perClass = new ArrayList<>();
+        for (String c : CLASSES) {
+            perClass.add(Map.of("class", c, "precision", 0.8, "recall", 0.8, "f1", 0.8, "support", 10));
+        }
+        m.put("per_class", perClass);
+        m.put("rejected_files", List.of(Map.of("path", "/data/cat/x.jpg", "reason", "truncated",
+                "detail", "JPEG ends before its last scan")));
+        m.put("versions", Map.of("spark", "3.5.7", "dl4j", "1.0.0-M2", "java", "17"));
+        m.put("machine", Map.of("cores", 2, "cpu_model", "Some CPU", "os", "Linux"));
+        return m;
+    }
+
+    /** What a training run adds: per-epoch history (validation every epoch) and per-round columns. */
+    static Map<String, Object> trainingMetrics() {
+        Map<String, Object> m = evaluationMetrics();
+        m.put("kind", "train");
+        m.put("model_summary", "#  name  type\n0  conv1 Conv");
+        m.put("config_text", "job { name = pets }");
+        List<Map<String, Object>> history = new ArrayList<>();
+        for (int e = 1; e <= 3; e++) {
+            history.add(Map.of("epoch", e, "train_loss", 1.0 / e, "validation_loss", 1.1 / e,
+                    "validation_accuracy", 0.6 + 0.1 * e, "learning_rate", 0.01 / e, "images_per_second", 900.0));
+        }
+        m.put("history", history);
+        Map<String, List<Number>> rounds = new LinkedHashMap<>();
+        List.of("epoch", "round", "rounds_in_epoch", "loss", "images_per_second", "learning_rate")
+                .forEach(c -> rounds.put(c, new ArrayList<>()));
+        for (int e = 1; e <= 3; e++) {
+            for (int r = 1; r <= 4; r++) {
+                rounds.get("epoch").add(e);
+                rounds.get("round").add(r);
+                rounds.get("rounds_in_epoch").add(4);
+                rounds.get("loss").add(1.2 / (e + r / 4.0));
+                rounds.get("images_per_second").add(850 + 10 * r);
+                rounds.get("learning_rate").add(0.01 / e);
+            }
+        }
+        m.put("rounds", rounds);
+        return m;
+    }
+
+    static Path runDir(Path tmp, Map<String, Object> metrics) throws IOException {
+        new ObjectMapper().writeValue(tmp.resolve("metrics.json").toFile(), metrics);
+        return tmp;
+    }
+
+    static List<String> images(String html) {
+        List<String> srcs = new ArrayList<>();
+        Matcher m = IMG.matcher(html);
+        while (m.find()) {
+            srcs.add(m.group(1));
+        }
+        return srcs;
+    }
+
+    @Test
+    void aTrainingRunGetsItsCurvesAndConfusionMatrixAsPngsTheHtmlShowsByRelativePath(@TempDir Path tmp)
+            throws IOException {
+        Path page = RunReport.write(runDir(tmp, trainingMetrics()));
+
+        String html = Files.readString(page);
+        assertEquals(List.of("loss.png", "accuracy.png", "learning_rate.png", "throughput.png", "confusion.png"),
+                images(html));
+        for (String png : images(html)) {
+            BufferedImage image = ImageIO.read(tmp.resolve(png).toFile());
+            assertTrue(image.getWidth() >= 400 && image.getHeight() >= 300, png);
+        }
+        assertTrue(html.contains("<th>validation accuracy</th>") && !html.contains("<th>test accuracy</th>"),
+                "the epoch table leaves out what no epoch measured");
+        assertTrue(html.contains("&lt;bird &amp; fish&gt;"), "class names are escaped");
+        assertTrue(html.contains("<pre>#  name  type\n0  conv1 Conv</pre>"), "the model summary");
+        assertTrue(html.contains("job { name = pets }"), "the configuration");
+        assertTrue(html.contains("JPEG ends before its last scan"), "the data problems");
+        assertTrue(html.contains("Some CPU") && html.contains("3.5.7"), "the machine and versions");
+    }
+
+    @Test
+    void anEvaluationRunWithoutHistoryGetsTheTestSectionsOnly(@TempDir Path tmp) throws IOException {
+        String html = Files.readString(RunReport.write(runDir(tmp, evaluationMetrics())));
+
+        assertEquals(List.of("confusion.png"), images(html));
+        assertFalse(html.contains("<h2>Training</h2>"));
+        assertTrue(html.contains("<h2>Test</h2>") && html.contains("80.00%"), html);
+    }
+
+    @Test
+    void thePageNeedsNoNetwork(@TempDir Path tmp) throws IOException {
+        String html = Files.readString(RunReport.write(runDir(tmp, trainingMetrics())));
+
+        assertFalse(Pattern.compile("(src|href)\\s*=\\s*\"?(https?:)?//").matcher(html).find(), "no remote resource");
+        assertFalse(html.contains("<link"), "styles are inline");
+        assertFalse(Pattern.compile("<script[^>]+src").matcher(html).find(), "scripts are inline");
+    }
+
+    @Test
+    void theVisualizeCommandsImagesAreShownInTheirOwnSection(@TempDir Path tmp) throws IOException {
+        Path vis = Files.createDirectories(tmp.resolve("visualize"));
+        BufferedImage filters = new BufferedImage(40, 20, BufferedImage.TYPE_INT_RGB);
+        ImageIO.write(filters, "png", vis.resolve("conv1-filters.png").toFile());
+        ImageIO.write(filters, "png", vis.resolve("feature-maps-conv2.png").toFile());
+
+        String html = Files.readString(RunReport.write(runDir(tmp, evaluationMetrics())));
+
+        assertTrue(html.contains("<h2>What the network learned</h2>"));
+        assertTrue(images(html).containsAll(List.of("visualize/conv1-filters.png", "visualize/feature-maps-conv2.png")),
+                images(html).toString());
+    }
+
+    @Test
+    void aFolderWithoutMetricsIsRefusedNamingTheFile(@TempDir Path tmp) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunReport.write(tmp));
+
+        assertTrue(e.getMessage().contains("metrics.json") && e.getMessage().contains(tmp.toString()), e.getMessage());
+    }
+
+    @Test
+    void credentialsInTheConfigTextAreTakenOut() {
+        String config = "data { root = \"s3a://AKIAXYZ:s3cr3t@bucket/images\"\n  secret-key = \"abc\" }\n"
+                + "training { epochs = 8 }";
+
+        String shown = Environment.withoutSecrets(config);
+
+        assertFalse(shown.contains("s3cr3t") || shown.contains("AKIAXYZ") || shown.contains("abc"), shown);
+        assertTrue(shown.contains("s3a://***@bucket/images") && shown.contains("epochs = 8"), shown);
+    }
+}
