@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.spark.Success$;
 import org.apache.spark.TaskEndReason;
 import org.apache.spark.TaskFailedReason;
@@ -23,6 +24,8 @@ import org.apache.spark.scheduler.TaskInfo;
  * executor mid-round and finished anyway says so in its report instead of hiding it.
  */
 public final class ClusterEvents extends SparkListener {
+    private static final Pattern ROUND_JOB = Pattern.compile("epoch \\d+/\\d+, round \\d+/\\d+(: train)?");
+
     private final long started = System.nanoTime();
     private final List<Map<String, Object>> executorsLost = new ArrayList<>();
     private final List<Map<String, Object>> tasksFailed = new ArrayList<>();
@@ -44,7 +47,7 @@ public final class ClusterEvents extends SparkListener {
     public synchronized void onJobStart(SparkListenerJobStart start) {
         String description = start.properties() == null ? null
                 : start.properties().getProperty("spark.job.description");
-        if (description != null && description.endsWith(": train")) {
+        if (description != null && ROUND_JOB.matcher(description).matches()) {
             roundJobsRunning.put(start.jobId(), start.time());
         }
     }
