@@ -136,17 +136,26 @@ public final class TrainJob {
                 LearningRateSchedule schedule = schedule(stepsPerEpoch, plateau);
                 JavaRDD<LabeledImage> testRdd = splits.test();
                 progress.attach(sc, spec, data, splits.validation(), testRdd);
+                BenchListener bench = new BenchListener(progress, Race.fromEnvironment(), state -> {
+                    sc.setJobDescription("benchmark race: test");
+                    return DistributedEvaluator.evaluate(sc, testRdd, spec, state, data.evalBatches(),
+                            data.classNames(), job.training().evalBatchSize()).accuracy();
+                }, reporter);
                 TrainingResult result = new AveragingTrainer(sc, plan, spec, data.trainBatches(), schedule)
-                        .fit(splits.train(), trainCount, start, from, progress);
+                        .fit(splits.train(), trainCount, start, from, bench);
                 ModelState kept = progress.keptState(result.state());
                 sc.setJobDescription("final test evaluation");
+                long inferenceStart = System.nanoTime();
                 Evaluation test = DistributedEvaluator.evaluate(sc, testRdd, spec, kept, data.evalBatches(),
                         data.classNames(), job.training().evalBatchSize());
+                double inferenceSeconds = (System.nanoTime() - inferenceStart) / 1e9;
                 reporter.say("test accuracy %.4f on %,d images (%s)%n%s", test.accuracy(), splits.testCount(),
                         progress.keptDescription(), test.stats(false, true));
                 kept.applyTo(net);
                 metrics = Metrics.of(job, data.classNames(), progress, test, summary, splits.rejected(), sc.master(),
                         sc.version(), began);
+                metrics.put("inference_images_per_second", splits.testCount() / inferenceSeconds);
+                metrics.putAll(bench.metrics());
             }
             saveModel(net, data.classNames());
             writeJson(dir.file("metrics.json"), metrics);

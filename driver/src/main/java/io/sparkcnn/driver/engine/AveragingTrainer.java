@@ -64,6 +64,7 @@ public final class AveragingTrainer {
             double lossSum = 0;
             double overheadSum = 0;
             int firstRound = epoch == from.epoch() ? from.round() : 0;
+            int roundsRun = 0;
             for (int round = firstRound; round < rounds; round++) {
                 sc.setJobDescription(String.format("epoch %d/%d, round %d/%d: train",
                         epoch, plan.epochs(), round + 1, rounds));
@@ -89,9 +90,13 @@ public final class AveragingTrainer {
                 overheadSum += stats.overheadShare();
                 listener.onRound(stats, state,
                         round + 1 == rounds ? new Position(epoch + 1, 0) : new Position(epoch, round + 1));
+                roundsRun++;
+                // A listener may end the run between rounds (the benchmark's race to a test accuracy).
+                if (listener.stopRequested()) {
+                    break;
+                }
             }
             shards.unpersist(false);
-            int roundsRun = rounds - firstRound;
             EpochStats epochStats = new EpochStats(epoch, roundsRun, examples, lossSum / minibatches,
                     (System.nanoTime() - epochStart) / 1e9, overheadSum / Math.max(1, roundsRun));
             history.add(epochStats);
