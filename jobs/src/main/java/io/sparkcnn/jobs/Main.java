@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 /** The command line: {@code train} runs a job; the same main class serves local mode and spark-submit. */
 @Command(name = "spark-cnn", mixinStandardHelpOptions = true, subcommands = {Main.Train.class, Main.Finetune.class, Summary.class, AugmentPreview.class, PrepareCommand.class,
         ExportImages.class, PipelineBench.class, Baseline.class,
-        BenchReport.class, GemmPeak.class},
+        BenchReport.class, GemmPeak.class, Scaling.class},
         description = "Distributed training of convolutional networks on Apache Spark.")
 public final class Main {
     public static void main(String[] args) {
