@@ -45,6 +45,10 @@ final class Scaling implements Callable<Integer> {
             + " (task launch, scheduling, serialisation; overridden by --bench's 2-worker cluster row).")
     double fixedRound;
 
+    @Option(names = "--task-seconds", defaultValue = "0.002", description = "The driver's cost to launch and"
+            + " collect one task (Spark schedules a few thousand tasks a second at best).")
+    double perTask;
+
     @Option(names = "--gemm-gflops-per-core", defaultValue = "25", description = "float32 GEMM GFLOP/s of one"
             + " core (overridden by --bench's GEMM measurement).")
     double gemmPerCore;
@@ -68,10 +72,10 @@ final class Scaling implements Callable<Integer> {
         }
         double link = gbps * 1e9 / 8;
         double resnetRate = cores * gemmPerCore * 1e9 * resnetPeakShare / (6 * RESNET50_MACS);
-        System.out.printf(Locale.ROOT, "Inputs: %.0f Gb/s links; fixed round cost %.3f s; LeNet-5 %.0f img/s per"
+        System.out.printf(Locale.ROOT, "Inputs: %.0f Gb/s links; fixed round cost %.3f s plus %.3f s per task; LeNet-5 %.0f img/s per"
                         + " 1-core worker; ResNet-50 %.2f img/s per %d-core executor (%.1f GFLOP/s per core x %.0f%%"
                         + " / %.1f GFLOP per image); Adam state = 3 x 4 bytes per parameter.%n%n",
-                gbps, fixedRound, lenetRate, resnetRate, cores, gemmPerCore, 100 * resnetPeakShare,
+                gbps, fixedRound, perTask, lenetRate, resnetRate, cores, gemmPerCore, 100 * resnetPeakShare,
                 6 * RESNET50_MACS / 1e9);
         table("LeNet-5, batch 32", lenetRate, 32, 12 * LENET5_PARAMETERS, link);
         table("ResNet-50 (224x224x3), batch 32", resnetRate, 32, 12 * RESNET50_PARAMETERS, link);
@@ -83,8 +87,8 @@ final class Scaling implements Callable<Integer> {
         System.out.println("| executors | tau 10, driver (tree) | tau 10, flat reduce | tau 50, driver (tree)"
                 + " | tau 10, all-reduce (BigDL) |");
         System.out.println("|---:|---:|---:|---:|---:|");
-        ScalingModel t10 = new ScalingModel(rate, batch, 10, stateBytes, link, fixedRound);
-        ScalingModel t50 = new ScalingModel(rate, batch, 50, stateBytes, link, fixedRound);
+        ScalingModel t10 = new ScalingModel(rate, batch, 10, stateBytes, link, fixedRound, perTask);
+        ScalingModel t50 = new ScalingModel(rate, batch, 50, stateBytes, link, fixedRound, perTask);
         for (int w = 1; w <= 256; w *= 2) {
             System.out.printf(Locale.ROOT, "| %d | %s | %s | %s | %s |%n", w, cell(t10, w, Exchange.DRIVER),
                     cell(t10, w, Exchange.DIRECT), cell(t50, w, Exchange.DRIVER), cell(t10, w, Exchange.ALL_REDUCE));

@@ -11,16 +11,17 @@ package io.sparkcnn.jobs;
  * into the driver); {@link Exchange#DIRECT} is a flat reduce (every worker's state into the driver, as a depth-1
  * aggregation or dl4j-spark's averaging does); {@link Exchange#ALL_REDUCE} is BigDL's scheme, a reduce-scatter
  * and all-gather through Spark's shuffle and block manager, in which each node sends and receives about twice the
- * state whatever W is.
+ * state whatever W is. The driver also schedules one task per worker each round ({@code perTaskSeconds}), which
+ * BigDL's scheme pays too: it is what finally limits a small model.
  */
 record ScalingModel(double imagesPerSecondPerWorker, int batchSize, int tau, double stateBytes,
-                    double bytesPerSecond, double fixedRoundSeconds) {
+                    double bytesPerSecond, double fixedRoundSeconds, double perTaskSeconds) {
 
     enum Exchange { DRIVER, DIRECT, ALL_REDUCE }
 
     ScalingModel {
         if (imagesPerSecondPerWorker <= 0 || batchSize <= 0 || tau <= 0 || stateBytes < 0 || bytesPerSecond <= 0
-                || fixedRoundSeconds < 0) {
+                || fixedRoundSeconds < 0 || perTaskSeconds < 0) {
             throw new IllegalArgumentException("scaling model: rates, batch and tau must be positive, bytes and"
                     + " fixed cost not negative");
         }
@@ -46,8 +47,9 @@ record ScalingModel(double imagesPerSecondPerWorker, int batchSize, int tau, dou
         };
     }
 
+    /** The driver launches, and collects, one task per worker every round, one after another. */
     double roundSeconds(int workers, Exchange exchange) {
-        return computeSeconds() + exchangeSeconds(workers, exchange) + fixedRoundSeconds;
+        return computeSeconds() + exchangeSeconds(workers, exchange) + fixedRoundSeconds + workers * perTaskSeconds;
     }
 
     /** Images per second of the whole cluster. */
