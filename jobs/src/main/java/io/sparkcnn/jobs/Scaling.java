@@ -37,6 +37,10 @@ final class Scaling implements Callable<Integer> {
             + " LeNet-5's small ones).")
     double resnetPeakShare;
 
+    @Option(names = "--resnet-images-per-second", defaultValue = "0", description = "For ResNet-50: one"
+            + " executor's images/s, instead of the estimate from the GEMM peak (e.g. a GPU's).")
+    double resnetRateOverride;
+
     @Option(names = "--lenet-images-per-second", defaultValue = "450", description = "LeNet-5 images/s of one"
             + " 1-core worker (overridden by --bench's 1-worker cluster row).")
     double lenetRate;
@@ -71,12 +75,15 @@ final class Scaling implements Callable<Integer> {
             }
         }
         double link = gbps * 1e9 / 8;
-        double resnetRate = cores * gemmPerCore * 1e9 * resnetPeakShare / (6 * RESNET50_MACS);
-        System.out.printf(Locale.ROOT, "Inputs: %.0f Gb/s links; fixed round cost %.3f s plus %.3f s per task; LeNet-5 %.0f img/s per"
-                        + " 1-core worker; ResNet-50 %.2f img/s per %d-core executor (%.1f GFLOP/s per core x %.0f%%"
-                        + " / %.1f GFLOP per image); Adam state = 3 x 4 bytes per parameter.%n%n",
-                gbps, fixedRound, perTask, lenetRate, resnetRate, cores, gemmPerCore, 100 * resnetPeakShare,
-                6 * RESNET50_MACS / 1e9);
+        double resnetRate = resnetRateOverride > 0 ? resnetRateOverride
+                : cores * gemmPerCore * 1e9 * resnetPeakShare / (6 * RESNET50_MACS);
+        String resnetSource = resnetRateOverride > 0 ? "given"
+                : String.format(Locale.ROOT, "%d cores x %.1f GFLOP/s per core x %.0f%% / %.1f GFLOP per image", cores,
+                        gemmPerCore, 100 * resnetPeakShare, 6 * RESNET50_MACS / 1e9);
+        System.out.printf(Locale.ROOT, "Inputs: %.0f Gb/s links; fixed round cost %.3f s plus %.3f s per task;"
+                        + " LeNet-5 %.0f img/s per 1-core worker; ResNet-50 %.2f img/s per executor (%s); Adam state"
+                        + " = 3 x 4 bytes per parameter.%n%n",
+                gbps, fixedRound, perTask, lenetRate, resnetRate, resnetSource);
         table("LeNet-5, batch 32", lenetRate, 32, 12 * LENET5_PARAMETERS, link);
         table("ResNet-50 (224x224x3), batch 32", resnetRate, 32, 12 * RESNET50_PARAMETERS, link);
         return 0;
