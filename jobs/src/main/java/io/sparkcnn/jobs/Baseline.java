@@ -21,6 +21,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
@@ -55,6 +56,10 @@ final class Baseline implements Callable<Integer> {
     @Option(names = "--master", paramLabel = "URL")
     String master;
 
+    @Option(names = "--workspace-mode", paramLabel = "MODE", description = "DL4J's training workspace mode for"
+            + " the plain row, ENABLED (DL4J's default) or NONE: a tuning experiment of the benchmark.")
+    WorkspaceMode workspaceMode;
+
     @Override
     public Integer call() throws Exception {
         if (!List.of("plain", "dl4j-spark").contains(engine)) {
@@ -68,6 +73,10 @@ final class Baseline implements Callable<Integer> {
         IdxDataset train = IdxDataset.read(job.data().trainImages(), job.data().trainLabels(), job.classes(), job.data().trainLimit(), hadoop);
         IdxDataset test = IdxDataset.read(job.data().testImages(), job.data().testLabels(), job.classes(), job.data().testLimit(), hadoop);
         MultiLayerNetwork net = (MultiLayerNetwork) Architectures.build(job, train.shape(), job.classes()).build();
+        if (workspaceMode != null) {
+            // Read at every fit call, so setting it on the built network is enough.
+            net.getLayerWiseConfigurations().setTrainingWorkspaceMode(workspaceMode);
+        }
         double trainSeconds = 0;
         long examples = 0;
         double inferenceSeconds;
@@ -160,6 +169,8 @@ final class Baseline implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("job", job.name());
         m.put("engine", engine);
+        m.put("training_workspace_mode", net.getLayerWiseConfigurations().getTrainingWorkspaceMode().toString());
+        m.put("native_backend", System.getProperty("org.bytedeco.javacpp.platform.extension", "generic (OpenBLAS)"));
         m.put("master", where);
         m.put("test_accuracy", evaluation.accuracy());
         m.put("epochs", job.training().epochs());
