@@ -28,6 +28,10 @@ final class BenchReport implements Callable<Integer> {
     @Option(names = "--json", required = true, paramLabel = "FILE")
     File json;
 
+    @Option(names = "--gemm", paramLabel = "FILE", description = "bench-gemm's JSON: the GEMM ceiling and the"
+            + " training FLOPs per image, for the fraction of peak.")
+    File gemm;
+
     @Option(names = "--pipeline", paramLabel = "FILE", description = "bench-pipeline's JSON, for the image"
             + " pipeline's table.")
     File pipeline;
@@ -38,8 +42,12 @@ final class BenchReport implements Callable<Integer> {
         List<Map<String, Object>> table = new ArrayList<>();
         double reference = Double.NaN;
         StringBuilder md = new StringBuilder();
-        md.append("| row | master | train images/s | vs plain DL4J | test accuracy | training s | wall s |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|\n");
+        JsonNode peak = gemm != null && gemm.isFile() ? mapper.readTree(gemm) : null;
+        double flopsPerImage = peak == null ? Double.NaN : peak.get("training_flops_per_image").asDouble();
+        double peakFlops = peak == null ? Double.NaN : peak.get("gemm_gflops").asDouble() * 1e9;
+        md.append("| row | master | train img/s | vs plain DL4J | % of GEMM peak | inference img/s | time to target"
+                + " | test accuracy | averaging overhead | MB per round to / from workers |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String row : rows) {
             int eq = row.indexOf('=');
             String label = row.substring(0, eq);
@@ -48,7 +56,7 @@ final class BenchReport implements Callable<Integer> {
             r.put("row", label);
             if (!metricsFile.isFile()) {
                 r.put("error", "no " + metricsFile + ": the run failed, see its log");
-                md.append(String.format(Locale.ROOT, "| %s | failed: no metrics.json | | | | | |%n", label));
+                md.append(String.format(Locale.ROOT, "| %s | failed: no metrics.json | | | | | | | | |%n", label));
                 table.add(r);
                 continue;
             }
@@ -57,17 +65,42 @@ final class BenchReport implements Callable<Integer> {
             if (Double.isNaN(reference)) {
                 reference = speed;
             }
+            double inference = m.path("inference_images_per_second").asDouble(Double.NaN);
+            double peakShare = speed * flopsPerImage / peakFlops;
             r.put("master", m.path("master").asText());
             r.put("train_images_per_second", speed);
             r.put("ratio_to_reference", speed / reference);
+            r.put("inference_images_per_second", inference);
+            r.put("share_of_gemm_peak", peakShare);
             r.put("test_accuracy", m.get("test_accuracy").asDouble());
             r.put("training_seconds", m.path("training_seconds").asDouble());
             r.put("wall_seconds", m.path("wall_seconds").asDouble());
-            r.put("epochs", m.path("epochs").asInt());
+            for (String key : List.of("seconds_to_target", "not_reached_in_seconds", "target_accuracy",
+                    "averaging_overhead_share", "mean_round_seconds", "bytes_to_workers_per_round",
+                    "bytes_from_workers_per_round", "rounds")) {
+                if (m.hasNonNull(key)) {
+                    r.put(key, m.get(key).isNumber() ? m.get(key).numberValue() : m.get(key).asText());
+                }
+            }
             table.add(r);
-            md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.2fx | %.4f | %.1f | %.1f |%n", label,
-                    r.get("master"), speed, speed / reference, r.get("test_accuracy"), r.get("training_seconds"),
-                    r.get("wall_seconds")));
+            md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.2fx | %s | %s | %s | %.4f | %s | %s |%n",
+                    label, r.get("master"), speed, speed / reference,
+                    Double.isNaN(peakShare) ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * peakShare),
+                    Double.isNaN(inference) ? "" : String.format(Locale.ROOT, "%,.0f", inference),
+                    timeToTarget(m), r.get("test_accuracy"),
+                    m.hasNonNull("averaging_overhead_share")
+                            ? String.format(Locale.ROOT, "%.1f%%", 100 * m.get("averaging_overhead_share").asDouble()) : "",
+                    m.hasNonNull("bytes_to_workers_per_round")
+                            ? String.format(Locale.ROOT, "%.1f / %.1f", m.get("bytes_to_workers_per_round").asDouble() / 1e6,
+                                    m.get("bytes_from_workers_per_round").asDouble() / 1e6) : ""));
+        }
+        if (peak != null) {
+            md.append(String.format(Locale.ROOT, "%nCompute ceiling measured in this run: float32 GEMM %.1f GFLOP/s"
+                            + " (ND4J, %d thread(s)); %s training costs %.2f MFLOP per image (%s: %,d)."
+                            + " %% of GEMM peak = train img/s x FLOP per image / GEMM FLOP/s.%n",
+                    peak.get("gemm_gflops").asDouble(), peak.get("threads").asInt(), peak.get("architecture").asText(),
+                    flopsPerImage / 1e6, peak.get("training_flops_formula").asText() + ", forward multiply-adds",
+                    peak.get("forward_multiply_adds_per_image").asLong()));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Double> speeds = new LinkedHashMap<>();
@@ -78,6 +111,9 @@ final class BenchReport implements Callable<Integer> {
             out.put("augmentation_training_cost", cost);
             md.append(String.format(Locale.ROOT, "%nTraining with augmentation (e) against without (c): %.1f%% %s.%n",
                     100 * Math.abs(cost), cost >= 0 ? "slower" : "faster"));
+        }
+        if (peak != null) {
+            out.put("gemm", mapper.convertValue(peak, Map.class));
         }
         if (pipeline != null && pipeline.isFile()) {
             JsonNode p = mapper.readTree(pipeline);
@@ -93,5 +129,16 @@ final class BenchReport implements Callable<Integer> {
         mapper.enable(SerializationFeature.INDENT_OUTPUT).writeValue(json, out);
         System.out.println("wrote " + json);
         return 0;
+    }
+
+    /** "123 s" when the run reached its race's target, "not reached in 456 s" when not, blank without a race. */
+    static String timeToTarget(JsonNode m) {
+        if (m.hasNonNull("seconds_to_target")) {
+            return String.format(Locale.ROOT, "%.0f s", m.get("seconds_to_target").asDouble());
+        }
+        if (m.hasNonNull("not_reached_in_seconds")) {
+            return String.format(Locale.ROOT, "not reached in %.0f s", m.get("not_reached_in_seconds").asDouble());
+        }
+        return "";
     }
 }

@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
 /** The command line: {@code train} runs a job; the same main class serves local mode and spark-submit. */
 @Command(name = "spark-cnn", mixinStandardHelpOptions = true, subcommands = {Main.Train.class, Main.Finetune.class, Summary.class, AugmentPreview.class, PrepareCommand.class,
         ExportImages.class, PipelineBench.class, Baseline.class,
-        BenchReport.class, ReportCommand.class,
+        BenchReport.class, GemmPeak.class, Scaling.class, ReportCommand.class,
         ModelCommands.Predict.class, ModelCommands.Evaluate.class, ModelCommands.Visualize.class},
         description = "Distributed training of convolutional networks on Apache Spark.")
 public final class Main {

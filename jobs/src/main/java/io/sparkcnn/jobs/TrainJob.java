@@ -145,19 +145,26 @@ public final class TrainJob {
                 LearningRateSchedule schedule = schedule(stepsPerEpoch, plateau);
                 JavaRDD<LabeledImage> testRdd = splits.test();
                 progress.attach(sc, spec, data, splits.validation(), testRdd);
+                BenchListener bench = new BenchListener(progress, Race.fromEnvironment(), state -> {
+                    sc.setJobDescription("benchmark race: test");
+                    return DistributedEvaluator.evaluate(sc, testRdd, spec, state, data.evalBatches(),
+                            data.classNames(), job.training().evalBatchSize()).accuracy();
+                }, reporter);
                 TrainingResult result;
                 try {
                     result = new AveragingTrainer(sc, plan, spec, data.trainBatches(), schedule)
                             .onDivergence(divergencePolicy(job.training()))
-                            .fit(splits.train(), trainCount, start, from, progress);
+                            .fit(splits.train(), trainCount, start, from, bench);
                 } catch (RuntimeException e) {
                     throw ResourceErrors.explain(watch.explain(e), job, sc.getConf().get("spark.executor.memory",
                             "1g"));
                 }
                 ModelState kept = progress.keptState(result.state());
                 sc.setJobDescription("final test evaluation");
+                long inferenceStart = System.nanoTime();
                 DistributedEvaluator.Scored scored = DistributedEvaluator.scored(sc, testRdd, spec, kept,
                         data.evalBatches(), data.classNames(), job.training().evalBatchSize());
+                double inferenceSeconds = (System.nanoTime() - inferenceStart) / 1e9;
                 Evaluation test = scored.evaluation();
                 reporter.say("test accuracy %.4f on %,d images (%s)%n%s", test.accuracy(), splits.testCount(),
                         progress.keptDescription(), test.stats(false, true));
@@ -166,6 +173,8 @@ public final class TrainJob {
                         splits.rejected(), sc.master(), sc.version(), began);
                 metrics.put("cluster_events", events.toMap());
                 metrics.put("divergence_rollbacks", progress.rollbacks);
+                metrics.put("inference_images_per_second", splits.testCount() / inferenceSeconds);
+                metrics.putAll(bench.metrics());
                 String happened = events.describe();
                 if (!happened.isEmpty()) {
                     reporter.say("%s", happened);

@@ -80,6 +80,7 @@ public final class AveragingTrainer {
             int firstRound = epoch == from.epoch() ? from.round() : 0;
             // The Spark UI groups an epoch's jobs (its rounds, then the listener's validation) under one name.
             sc.setJobGroup(jobGroup(epoch), String.format("epoch %d/%d", epoch, plan.epochs()), false);
+            int roundsRun = 0;
             for (int round = firstRound; round < rounds; round++) {
                 sc.setJobDescription(String.format("epoch %d/%d, round %d/%d", epoch, plan.epochs(), round + 1,
                         rounds));
@@ -117,9 +118,13 @@ public final class AveragingTrainer {
                 overheadSum += stats.overheadShare();
                 listener.onRound(stats, state,
                         round + 1 == rounds ? new Position(epoch + 1, 0) : new Position(epoch, round + 1));
+                roundsRun++;
+                // A listener may end the run between rounds (the benchmark's race to a test accuracy).
+                if (listener.stopRequested()) {
+                    break;
+                }
             }
             shards.unpersist(false);
-            int roundsRun = rounds - firstRound;
             EpochStats epochStats = new EpochStats(epoch, roundsRun, examples, lossSum / minibatches,
                     (System.nanoTime() - epochStart) / 1e9, overheadSum / Math.max(1, roundsRun));
             history.add(epochStats);

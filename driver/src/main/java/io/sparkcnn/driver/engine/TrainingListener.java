@@ -15,7 +15,7 @@ public interface TrainingListener {
 
     default void onEpochEnd(EpochStats epoch, ModelState state) {}
 
-    /** Asked after each epoch: true ends the run there (early stopping). */
+    /** Asked after each round and each epoch: true ends the run there (early stopping, the benchmark's race). */
     default boolean stopRequested() {
         return false;
     }

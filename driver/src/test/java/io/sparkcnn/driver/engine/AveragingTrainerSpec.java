@@ -234,4 +234,37 @@ class AveragingTrainerSpec {
         assertTrue(jobs.stream().allMatch(j -> !j.endsWith("| null")), "every job has a description: " + jobs);
         assertEquals(null, sc.getLocalProperty("spark.jobGroup.id"), "the group ends with the run");
     }
+
+    @Test
+    void aListenerCanEndTheRunBetweenTwoRoundsOfAnEpoch() {
+        MultiLayerConfiguration conf = smallConvNet();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        // 600 records, 2 workers, batch 32, tau 1: 10 rounds an epoch; the listener stops it after round 3.
+        TrainingPlan plan = new TrainingPlan(2, 32, 1, 2, 5L);
+        List<RoundStats> rounds = new ArrayList<>();
+        List<EpochStats> epochs = new ArrayList<>();
+        TrainingResult result = new AveragingTrainer(sc, plan, NetworkSpec.of(conf), new RawBatches(SHAPE, 10),
+                LearningRateSchedule.constant(1e-3))
+                .fit(sc.parallelize(records, 4), records.size(), ModelState.of(net), new TrainingListener() {
+                    @Override
+                    public void onRound(RoundStats round, ModelState state, Position next) {
+                        rounds.add(round);
+                    }
+
+                    @Override
+                    public void onEpochEnd(EpochStats epoch, ModelState state) {
+                        epochs.add(epoch);
+                    }
+
+                    @Override
+                    public boolean stopRequested() {
+                        return rounds.size() >= 3;
+                    }
+                });
+        assertEquals(3, rounds.size(), "rounds run");
+        assertEquals(1, epochs.size(), "the stopped epoch is still closed");
+        assertEquals(3, epochs.get(0).rounds(), "the epoch counts the rounds it ran");
+        assertEquals(3 * 2 * 32, result.examples(), "examples of three rounds of two workers");
+    }
 }

@@ -1,0 +1,50 @@
+package io.sparkcnn.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchReportTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachRowGetsItsShareOfTheMeasuredGemmPeakItsRaceResultAndItsAveragingTraffic() throws Exception {
+        write("plain/metrics.json", "{\"master\": \"single JVM\", \"train_images_per_second\": 500,"
+                + " \"inference_images_per_second\": 2000, \"test_accuracy\": 0.905, \"seconds_to_target\": 120.5}");
+        write("engine/metrics.json", "{\"master\": \"local[2]\", \"train_images_per_second\": 450,"
+                + " \"test_accuracy\": 0.88, \"not_reached_in_seconds\": 240.2, \"averaging_overhead_share\": 0.1,"
+                + " \"bytes_to_workers_per_round\": 10344960, \"bytes_from_workers_per_round\": 10344960}");
+        write("gemm.json", "{\"threads\": 2, \"gemm_gflops\": 50.0, \"architecture\": \"lenet5\","
+                + " \"forward_multiply_adds_per_image\": 2293000, \"training_flops_per_image\": 13758000,"
+                + " \"training_flops_formula\": \"3 x 2 x MACs\"}");
+        Path json = dir.resolve("bench.json");
+        int exit = Main.commandLine().execute("bench-report", "--json", json.toString(), "--gemm",
+                dir.resolve("gemm.json").toString(), "a. plain=" + dir.resolve("plain"), "c. engine=" + dir.resolve("engine"),
+                "d. missing=" + dir.resolve("missing"));
+        assertEquals(0, exit);
+        JsonNode out = new ObjectMapper().readTree(json.toFile());
+        JsonNode plain = out.get("rows").get(0);
+        assertEquals(500.0 * 13758000 / 50e9, plain.get("share_of_gemm_peak").asDouble(), 1e-9);
+        assertEquals(120.5, plain.get("seconds_to_target").asDouble(), 1e-9);
+        JsonNode engine = out.get("rows").get(1);
+        assertEquals(0.9, engine.get("ratio_to_reference").asDouble(), 1e-9);
+        String md = out.get("markdown").asText();
+        assertTrue(md.contains("| 121 s |"), md);
+        assertTrue(md.contains("not reached in 240 s"), md);
+        assertTrue(md.contains("10.3 / 10.3"), md);
+        assertTrue(md.contains("| d. missing | failed: no metrics.json"), md);
+    }
+
+    private void write(String name, String content) throws Exception {
+        Path file = dir.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+    }
+}
