@@ -76,7 +76,7 @@ final class BenchListener implements TrainingListener {
 
     Map<String, Object> metrics() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("rounds", rounds);
+        m.put("rounds_run", rounds);
         m.put("averaging_overhead_share", rounds == 0 ? null : overheadSum / rounds);
         m.put("averaging_overhead_share_of_time", wallNanos == 0 ? null : 1.0 - (double) trainNanos / wallNanos);
         m.put("mean_round_seconds", rounds == 0 ? null : wallNanos / 1e9 / rounds);

@@ -77,7 +77,7 @@ final class BenchReport implements Callable<Integer> {
             r.put("wall_seconds", m.path("wall_seconds").asDouble());
             for (String key : List.of("seconds_to_target", "not_reached_in_seconds", "target_accuracy",
                     "averaging_overhead_share", "mean_round_seconds", "bytes_to_workers_per_round",
-                    "bytes_from_workers_per_round", "rounds")) {
+                    "bytes_from_workers_per_round", "rounds_run")) {
                 if (m.hasNonNull(key)) {
                     r.put(key, m.get(key).isNumber() ? m.get(key).numberValue() : m.get(key).asText());
                 }
