@@ -19,11 +19,20 @@ ensure_dataset() {
 
 # The report test opens report.html in headless Chromium (Debian's chromium package); the report's
 # figures need a font for the JDK to draw text with.
-ensure_chromium() {
-  if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -q .; then return; fi
-  echo "Installing Chromium and fonts (for the report test)..." >&2
+# The JDK draws the report's figures and their text with a system font; a minimal machine may have none.
+ensure_fonts() {
+  fc-list 2>/dev/null | grep -q . && return
+  echo "Installing a font (for the report's figures)..." >&2
   as_root apt-get update -qq
-  as_root apt-get install -y -qq chromium fonts-dejavu-core fontconfig >/dev/null
+  as_root apt-get install -y -qq fontconfig fonts-dejavu-core >/dev/null
+}
+
+ensure_chromium() {
+  ensure_fonts
+  command -v chromium >/dev/null && return
+  echo "Installing Chromium (for the report test)..." >&2
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq chromium >/dev/null
 }
 
 ensure_maven() {
