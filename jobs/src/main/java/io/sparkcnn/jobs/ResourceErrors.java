@@ -1,6 +1,7 @@
 package io.sparkcnn.jobs;
 
 import io.sparkcnn.jobs.config.JobConfig;
+import java.util.List;
 
 /**
  * Turns the resource failures Spark and the JVM report in their own terms (an executor's
@@ -10,12 +11,19 @@ import io.sparkcnn.jobs.config.JobConfig;
 final class ResourceErrors {
     /** Spark's exit code for an executor killed by an {@code OutOfMemoryError} (SparkExitCode.OOM). */
     private static final String OOM_EXIT = "exited with code 52";
+    /**
+     * How an executor's off-heap (ND4J/JavaCPP) memory running out is worded when the task fails without the
+     * JVM dying: JavaCPP's limits (org.bytedeco.javacpp.maxbytes / maxphysicalbytes, by default the heap size)
+     * and libnd4j's own allocation failure. Both grow with the batch size just like the heap does.
+     */
+    private static final List<String> OFF_HEAP = List.of("Physical memory usage is too high", "Cannot allocate new",
+            "Failed to allocate", "std::bad_alloc");
 
     private ResourceErrors() {}
 
     static RuntimeException explain(RuntimeException e, JobConfig job, String executorMemory) {
         String all = messages(e);
-        if (all.contains("OutOfMemoryError") || all.contains(OOM_EXIT)) {
+        if (all.contains("OutOfMemoryError") || all.contains(OOM_EXIT) || OFF_HEAP.stream().anyMatch(all::contains)) {
             return new IllegalStateException("an executor ran out of memory training batches of "
                     + job.training().batchSizePerWorker() + " images: lower training.batch-size-per-worker, or"
                     + " give the executors more memory (spark.executor.memory, now " + executorMemory
