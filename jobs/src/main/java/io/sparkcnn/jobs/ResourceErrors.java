@@ -22,7 +22,16 @@ final class ResourceErrors {
     private ResourceErrors() {}
 
     static RuntimeException explain(RuntimeException e, JobConfig job, String executorMemory) {
-        String all = messages(e);
+        return explain(e, job, executorMemory, "");
+    }
+
+    /**
+     * As {@link #explain(RuntimeException, JobConfig, String)}, also reading what the cluster reported during the
+     * run ({@code ClusterEvents.describe()}): when executors die of OutOfMemoryError, their shuffle output goes
+     * with them and Spark aborts the job on the resulting fetch failures, whose message no longer says why.
+     */
+    static RuntimeException explain(RuntimeException e, JobConfig job, String executorMemory, String clusterEvents) {
+        String all = messages(e) + clusterEvents;
         if (all.contains("OutOfMemoryError") || all.contains(OOM_EXIT) || OFF_HEAP.stream().anyMatch(all::contains)) {
             return new IllegalStateException("an executor ran out of memory training batches of "
                     + job.training().batchSizePerWorker() + " images: lower training.batch-size-per-worker, or"

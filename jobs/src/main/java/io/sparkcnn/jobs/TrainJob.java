@@ -157,7 +157,7 @@ public final class TrainJob {
                             .fit(splits.train(), trainCount, start, from, bench);
                 } catch (RuntimeException e) {
                     throw ResourceErrors.explain(watch.explain(e), job, sc.getConf().get("spark.executor.memory",
-                            "1g"));
+                            "1g"), events.describe());
                 }
                 ModelState kept = progress.keptState(result.state());
                 sc.setJobDescription("final test evaluation");

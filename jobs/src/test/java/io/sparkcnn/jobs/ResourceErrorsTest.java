@@ -46,6 +46,24 @@ class ResourceErrorsTest {
     }
 
     @Test
+    void executorsThatDiedOfOutOfMemoryAreNamedWhenTheJobAbortsOnTheLostShuffle() {
+        // What a real run reported: the executors died (exit 52), then the stage failed on their lost shuffle.
+        SparkException spark = new SparkException("Job aborted due to stage failure: ResultStage 2 (treeAggregate at"
+                + " AveragingTrainer.java:93) has failed the maximum allowable number of times: 4. Most recent failure"
+                + " reason: org.apache.spark.shuffle.MetadataFetchFailedException: Missing an output location for"
+                + " shuffle 0 partition 1");
+        String events = "executor 3 lost 41.2 s into the run: Command exited with code 52";
+
+        RuntimeException aborted = new RuntimeException(spark);
+
+        assertSame(aborted, ResourceErrors.explain(aborted, JOB, "512m"));
+        RuntimeException e = ResourceErrors.explain(aborted, JOB, "512m", events);
+
+        assertTrue(e.getMessage().contains("training.batch-size-per-worker"), e.getMessage());
+        assertTrue(e.getMessage().contains("spark.executor.memory, now 512m"), e.getMessage());
+    }
+
+    @Test
     void aFullDiskNamesTheFileThatCouldNotBeWritten() {
         UncheckedIOException full = new UncheckedIOException("cannot write checkpoint /runs/x/ckpt-e0002-r00004.bin:"
                 + " No space left on device", new IOException("No space left on device"));
