@@ -70,3 +70,11 @@ run_main() {
   main_cmd
   exec "${MAIN_CMD[@]}" "$@"
 }
+
+# scripts/faults reads metrics.json with jq (Debian's jq package).
+ensure_jq() {
+  command -v jq >/dev/null && return
+  echo "Installing jq (scripts/faults reads metrics.json with it)..." >&2
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq jq >/dev/null
+}

@@ -155,9 +155,12 @@ public final class TrainJob {
                     result = new AveragingTrainer(sc, plan, spec, data.trainBatches(), schedule)
                             .onDivergence(divergencePolicy(job.training()))
                             .fit(splits.train(), trainCount, start, from, bench);
-                } catch (RuntimeException e) {
-                    throw ResourceErrors.explain(watch.explain(e), job, sc.getConf().get("spark.executor.memory",
-                            "1g"));
+                } catch (Exception e) {
+                    // Spark's job abort is a checked SparkException that Scala code throws undeclared.
+                    RuntimeException failure = e instanceof RuntimeException r ? r
+                            : new IllegalStateException(e.getMessage(), e);
+                    throw ResourceErrors.explain(watch.explain(failure), job, sc.getConf().get(
+                            "spark.executor.memory", "1g"), events.describe());
                 }
                 ModelState kept = progress.keptState(result.state());
                 sc.setJobDescription("final test evaluation");

@@ -132,6 +132,12 @@ public final class CheckpointStore {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
+            // A half-written temporary (a full disk) must not take up the space the next attempt needs.
+            try {
+                Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".tmp"));
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
         }
     }
