@@ -15,6 +15,10 @@ CLUSTER_DIR="${SPARK_CNN_CLUSTER_DIR:-$ROOT/target/cluster}"
 # The cluster's secret and encryption settings (a Spark properties file, mode 600), written by scripts/cluster.
 SECURITY_CONF="$CLUSTER_DIR/spark-security.conf"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# ND4J's OpenMP threads wait passively between parallel regions instead of spinning: on a shared machine a
+# spinning thread that loses its core stalls every barrier (LeNet-5 training ~4x slower next to a busy process;
+# see NativeThreads.OMP_WAIT_POLICY). Every JVM these scripts start, and the cluster's executors, inherit it.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 
 SCRIPT_NAME="$(basename "$0")"
 

@@ -28,6 +28,7 @@ import io.sparkcnn.jobs.report.RunReport;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.train.ModelState;
 import io.sparkcnn.workers.train.NativeBackend;
+import io.sparkcnn.workers.train.NativeThreads;
 import io.sparkcnn.workers.train.NetworkSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -286,6 +287,7 @@ public final class TrainJob {
         }
         conf.set("spark.task.cpus", Integer.toString(t.threadsPerWorker()));
         conf.set("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(t.threadsPerWorker()));
+        conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", NativeThreads.OMP_WAIT_POLICY);
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         conf.setIfMissing("spark.driver.host", "127.0.0.1");
         // Averaging rounds are short: do not let a round wait for data locality.

@@ -42,6 +42,39 @@ class BenchReportTest {
         assertTrue(md.contains("| d. missing | failed: no metrics.json"), md);
     }
 
+    @Test
+    void theTargetsAreRatiosWithinTheRunAndAnUnfinishedStockRaceGivesOnlyAnUpperBound() throws Exception {
+        write("a/metrics.json", "{\"train_images_per_second\": 500, \"test_accuracy\": 0.9,"
+                + " \"seconds_to_target\": 400}");
+        write("b/metrics.json", "{\"train_images_per_second\": 95, \"test_accuracy\": 0.86,"
+                + " \"not_reached_in_seconds\": 800}");
+        write("c/metrics.json", "{\"train_images_per_second\": 560, \"test_accuracy\": 0.9,"
+                + " \"seconds_to_target\": 300}");
+        write("d/metrics.json", "{\"train_images_per_second\": 440, \"test_accuracy\": 0.9,"
+                + " \"seconds_to_target\": 440}");
+        write("j/metrics.json", "{\"train_images_per_second\": 1000, \"test_accuracy\": 0.9,"
+                + " \"seconds_to_target\": 100}");
+        Path json = dir.resolve("bench.json");
+        int exit = Main.commandLine().execute("bench-report", "--json", json.toString(), "a. plain=" + dir.resolve("a"),
+                "b. stock=" + dir.resolve("b"), "c. local=" + dir.resolve("c"), "d. cluster=" + dir.resolve("d"),
+                "j. pytorch=" + dir.resolve("j"));
+        assertEquals(0, exit);
+        JsonNode out = new ObjectMapper().readTree(json.toFile());
+        JsonNode targets = out.get("targets");
+        assertEquals(1.12, targets.get("c_train_speed_vs_plain").asDouble(), 1e-9);
+        assertEquals(0.88, targets.get("d_train_speed_vs_plain").asDouble(), 1e-9);
+        assertEquals(0.56, targets.get("c_train_speed_vs_pytorch").asDouble(), 1e-9);
+        assertEquals(0.375, targets.get("c_time_to_target_vs_stock").asDouble(), 1e-9);
+        assertTrue(targets.get("c_time_to_target_vs_stock_is_upper_bound").asBoolean());
+        String md = out.get("markdown").asText();
+        assertTrue(md.contains("- d/a train img/s: 0.88x (target >= 0.90x): not met"), md);
+        assertTrue(md.contains("- c/j train img/s (DL4J against DJL/PyTorch): 0.56x (target >= 0.50x): met"), md);
+        assertTrue(md.contains("- c/b time to the target accuracy: < 0.38x, b had not reached it after 800 s"
+                + " (target <= 0.50x): met"), md);
+        assertTrue(md.contains("- d/b time to the target accuracy: < 0.55x, b had not reached it after 800 s"
+                + " (target <= 0.50x): not shown"), md);
+    }
+
     private void write(String name, String content) throws Exception {
         Path file = dir.resolve(name);
         Files.createDirectories(file.getParent());

@@ -12,6 +12,7 @@ import io.sparkcnn.workers.data.folder.FolderEntry;
 import io.sparkcnn.workers.data.folder.FolderScan;
 import io.sparkcnn.workers.data.folder.FolderScanner;
 import io.sparkcnn.workers.data.folder.Split;
+import io.sparkcnn.workers.train.NativeThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -190,6 +191,7 @@ public final class PrepareJob {
             conf.setJars(new String[] {appJar});
         }
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", NativeThreads.OMP_WAIT_POLICY);
         conf.setIfMissing("spark.driver.host", "127.0.0.1");
         // Only the shards and the manifest belong in the output folder.
         conf.setIfMissing("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false");
