@@ -132,8 +132,9 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
             new Param("training.adaptive-averaging.max-multiple", 8, "For 'adaptive': the largest k, a power of"
                     + " two."),
             new Param("training.adaptive-averaging.low", 0.5, "For 'adaptive': k doubles after a round whose"
-                    + " relative spread of the workers' updates is below this."),
-            new Param("training.adaptive-averaging.high", 1.0, "For 'adaptive': k halves after a round whose"
+                    + " relative spread of the workers' updates is below this (LeNet-5 on Fashion-MNIST: 0.2 to 0.6"
+                    + " while the loss falls fast, 0.55 to 0.8 later)."),
+            new Param("training.adaptive-averaging.high", 0.7, "For 'adaptive': k halves after a round whose"
                     + " relative spread is above this (above low)."),
             new Param("training.epochs", 5, "Passes over the training set."),
             new Param("training.updater", "adam", "The optimiser: one of " + UPDATERS + ". adamw is Adam with"
