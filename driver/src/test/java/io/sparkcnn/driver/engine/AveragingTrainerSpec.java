@@ -185,7 +185,7 @@ class AveragingTrainerSpec {
     }
 
     @Test
-    void adaptiveRoundsGrowWhileTheWorkersAgreeAndStillTrainOnEveryExampleOncePerEpoch() {
+    void adaptiveRoundsGrowWhileTheWorkersAgreeAndStillTrainOnEveryExampleOncePerEpoch() throws Exception {
         MultiLayerConfiguration conf = smallConvNet();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -193,16 +193,34 @@ class AveragingTrainerSpec {
         TrainingPlan plan = new TrainingPlan(2, 32, 1, 2, 5L);
         List<RoundStats> rounds = new ArrayList<>();
         List<Position> positions = new ArrayList<>();
-        TrainingResult result = new AveragingTrainer(sc, plan, NetworkSpec.of(conf), new RawBatches(SHAPE, 10),
-                LearningRateSchedule.constant(1e-3))
-                .averaging(ALWAYS_DOUBLE)
-                .fit(sc.parallelize(records, 4), records.size(), ModelState.of(net), new TrainingListener() {
-                    @Override
-                    public void onRound(RoundStats round, ModelState state, Position next) {
-                        rounds.add(round);
-                        positions.add(next);
-                    }
-                });
+        List<String> jobs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SparkListener described = new SparkListener() {
+            @Override
+            public void onJobStart(SparkListenerJobStart start) {
+                jobs.add(start.properties().getProperty("spark.job.description"));
+            }
+        };
+        sc.sc().addSparkListener(described);
+        TrainingResult result;
+        try {
+            result = new AveragingTrainer(sc, plan, NetworkSpec.of(conf), new RawBatches(SHAPE, 10),
+                    LearningRateSchedule.constant(1e-3))
+                    .averaging(ALWAYS_DOUBLE)
+                    .fit(sc.parallelize(records, 4), records.size(), ModelState.of(net), new TrainingListener() {
+                        @Override
+                        public void onRound(RoundStats round, ModelState state, Position next) {
+                            rounds.add(round);
+                            positions.add(next);
+                        }
+                    });
+            sc.sc().listenerBus().waitUntilEmpty();
+        } finally {
+            sc.sc().removeSparkListener(described);
+        }
+        for (String expected : List.of("epoch 1/2, round 1/10", "epoch 1/2, rounds 2-3/10", "epoch 1/2, rounds 4-7/10",
+                "epoch 1/2, rounds 8-10/10", "epoch 2/2, rounds 9-10/10")) {
+            assertTrue(jobs.contains(expected), expected + " among the jobs started: " + jobs);
+        }
 
         // k goes 1, 2, 4 and stays there; each epoch's last round takes only the units left.
         assertEquals(List.of(1, 2, 4, 3, 4, 4, 2), rounds.stream().map(RoundStats::units).toList());
