@@ -84,8 +84,9 @@ public final class Main {
                 return 0;
             }
             if (helpConfig) {
+                int width = JobConfig.PARAMS.stream().mapToInt(p -> p.key().length()).max().orElse(0);
                 for (Param p : JobConfig.PARAMS) {
-                    System.out.printf("%-36s %-12s %s%n", p.key(), p.fallback(), p.doc());
+                    System.out.printf("%-" + width + "s %-12s %s%n", p.key(), p.fallback(), p.doc());
                 }
                 return 0;
             }

@@ -7,12 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every averaging round's loss, speed and learning rate, for the report's per-round curves; kept as columns
+ * Every averaging round's loss, speed and learning rate, for the report's per-round curves, and the units of
+ * tau steps it covered and the relative spread of the workers' updates (adaptive averaging); kept as columns
  * (one array per quantity) so that metrics.json and the checkpoints stay compact.
  */
 final class RoundLog {
     private static final List<String> COLUMNS = List.of("epoch", "round", "rounds_in_epoch", "loss",
-            "images_per_second", "learning_rate");
+            "images_per_second", "learning_rate", "units", "spread");
 
     private final Map<String, List<Number>> columns = new LinkedHashMap<>();
 
@@ -27,6 +28,8 @@ final class RoundLog {
         columns.get("loss").add(finite((float) r.meanLoss()));
         columns.get("images_per_second").add(finite(Math.round(r.imagesPerSecond() * 10) / 10.0));
         columns.get("learning_rate").add(finite((float) r.learningRate()));
+        columns.get("units").add(r.units());
+        columns.get("spread").add(finite((float) r.spread()));
     }
 
     /** The columns as metrics.json and the checkpoints hold them; JSON has no NaN, so a missing value is null. */
@@ -34,7 +37,10 @@ final class RoundLog {
         return columns;
     }
 
-    /** Continues the log of a resumed run from its checkpoint (older checkpoints have none). */
+    /**
+     * Continues the log of a resumed run from its checkpoint (older checkpoints have none, or lack the newer
+     * columns, which are padded with nulls so that every column stays one entry per round).
+     */
     @SuppressWarnings("unchecked")
     void restore(Object saved) {
         if (saved instanceof Map<?, ?> map) {
@@ -42,6 +48,12 @@ final class RoundLog {
                 Object values = map.get(c);
                 if (values instanceof List<?> list) {
                     columns.get(c).addAll((List<Number>) list);
+                }
+            });
+            int rounds = columns.get("epoch").size();
+            columns.values().forEach(column -> {
+                while (column.size() < rounds) {
+                    column.add(null);
                 }
             });
         }

@@ -56,6 +56,8 @@ final class RunProgress implements TrainingListener {
     private long examples;
     private double trainingSeconds;
     private long rounds;
+    /** The averaging multiple k the schedule chose for the next round; checkpoints keep it for a resumed run. */
+    private int averagingMultiple = 1;
 
     RunProgress(JobConfig job, ConsoleReporter reporter, CheckpointStore checkpoints, ReduceOnPlateau plateau) {
         this.job = job;
@@ -80,6 +82,7 @@ final class RunProgress implements TrainingListener {
         rounds++;
         roundLog.add(round);
         learningRate = round.learningRate();
+        averagingMultiple = round.nextUnits();
         int every = job.training().checkpointEveryRounds();
         // The epoch's last round is checkpointed in onEpochEnd, once its evaluation is part of the record.
         if (every > 0 && rounds % every == 0 && next.round() != 0) {
@@ -189,6 +192,10 @@ final class RunProgress implements TrainingListener {
         return trainingSeconds;
     }
 
+    int averagingMultiple() {
+        return averagingMultiple;
+    }
+
     boolean stoppedEarly() {
         return stop;
     }
@@ -203,6 +210,7 @@ final class RunProgress implements TrainingListener {
         e.put("training_seconds", trainingSeconds);
         e.put("rounds", rounds);
         e.put("round_log", roundLog.columns());
+        e.put("averaging_multiple", averagingMultiple);
         if (plateau != null) {
             ReduceOnPlateau.State p = plateau.state();
             e.put("plateau", List.of(p.rate(), p.best(), p.epochsWithoutImprovement()));
@@ -218,6 +226,9 @@ final class RunProgress implements TrainingListener {
         trainingSeconds = ((Number) e.get("training_seconds")).doubleValue();
         rounds = ((Number) e.get("rounds")).longValue();
         roundLog.restore(e.get("round_log"));
+        // Saved rather than derived from the round log: the log's spreads would do, but only by replaying the
+        // schedule over the whole run; checkpoints written before adaptive averaging existed mean k = 1.
+        averagingMultiple = e.get("averaging_multiple") instanceof Number k ? k.intValue() : 1;
         bestEpoch = ((Number) e.get("best_epoch")).intValue();
         if (e.get("best_accuracy") != null) {
             bestAccuracy = ((Number) e.get("best_accuracy")).doubleValue();

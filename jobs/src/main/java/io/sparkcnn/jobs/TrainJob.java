@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparkcnn.driver.checkpoint.Checkpoint;
 import io.sparkcnn.driver.checkpoint.CheckpointStore;
+import io.sparkcnn.driver.engine.AveragingSchedule;
 import io.sparkcnn.driver.engine.AveragingTrainer;
 import io.sparkcnn.driver.engine.DivergencePolicy;
 import io.sparkcnn.driver.engine.LearningRateSchedule;
@@ -103,9 +104,11 @@ public final class TrainJob {
             NetworkSpec spec = NetworkSpec.of(net);
             summary = summarize(spec, data);
             reporter.say("%s: %s on %s (network input %s), %d workers x %d thread(s), batch %d per worker,"
-                            + " averaging every %d steps, %d epoch(s)",
+                            + " averaging every %d steps%s, %d epoch(s)",
                     job.name(), describeModel(), data.sizes(), data.shape(), job.training().workers(), job.training().threadsPerWorker(),
-                    job.training().batchSizePerWorker(), job.training().averagingFrequency(), job.training().epochs());
+                    job.training().batchSizePerWorker(), job.training().averagingFrequency(),
+                    "adaptive".equals(job.training().averaging()) ? " (adaptive: up to "
+                            + job.training().adaptiveMaxMultiple() + " x)" : "", job.training().epochs());
             reporter.say("%s", summary.render());
             TrainingPlan plan = new TrainingPlan(job.training().workers(), job.training().batchSizePerWorker(),
                     job.training().averagingFrequency(), job.training().epochs(), job.seed());
@@ -126,8 +129,9 @@ public final class TrainJob {
                 start = last.state();
                 from = last.next();
                 progress.restore(last.extras(), checkpoints);
-                reporter.say("resuming at epoch %d, round %d (iteration %d)", from.epoch(), from.round() + 1,
-                        start.iterations());
+                reporter.say("resuming at epoch %d, round %d (iteration %d)%s", from.epoch(), from.round() + 1,
+                        start.iterations(), "adaptive".equals(job.training().averaging())
+                                ? ", averaging every " + progress.averagingMultiple() + " x tau steps" : "");
             } else {
                 writeString(dir.file(CONFIG_FILE), job.resolved());
             }
@@ -155,7 +159,8 @@ public final class TrainJob {
                 try {
                     result = new AveragingTrainer(sc, plan, spec, data.trainBatches(), schedule)
                             .onDivergence(divergencePolicy(job.training()))
-                            .fit(splits.train(), trainCount, start, from, bench);
+                            .averaging(averagingSchedule(job.training()))
+                            .fit(splits.train(), trainCount, start, from, progress.averagingMultiple(), bench);
                 } catch (Exception e) {
                     // Spark's job abort is a checked SparkException that Scala code throws undeclared.
                     RuntimeException failure = e instanceof RuntimeException r ? r
@@ -299,6 +304,12 @@ public final class TrainJob {
         return "rollback".equals(t.onDivergence())
                 ? new DivergencePolicy(true, t.divergenceRateFactor(), t.maxRollbacks())
                 : DivergencePolicy.STOP;
+    }
+
+    static AveragingSchedule averagingSchedule(JobConfig.Training t) {
+        return "adaptive".equals(t.averaging())
+                ? new AveragingSchedule(t.adaptiveMaxMultiple(), t.adaptiveLow(), t.adaptiveHigh())
+                : AveragingSchedule.FIXED;
     }
 
     static int ceilDiv(int a, int b) {

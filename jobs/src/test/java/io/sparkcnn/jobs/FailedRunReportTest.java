@@ -34,7 +34,7 @@ class FailedRunReportTest {
         ModelState state = new ModelState(new float[] {1, 2}, new float[0], 4, 1);
         for (int round = 1; round <= 2; round++) {
             progress.onRound(new RoundStats(1, 3, round, 2, 2, 256, 1.0 / round, 1_000_000_000L, 800_000_000L, 8,
-                    0.01), state, new Position(1, round));
+                    0.01, 1, 0.5, 1), state, new Position(1, round));
         }
         progress.onEpochEnd(new EpochStats(1, 2, 512, 0.75, 2.0, 0.2), state);
         DivergedException diverged = new DivergedException(2, 1, Double.NaN);

@@ -20,11 +20,13 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Data-parallel minibatch SGD with parameter averaging, as in SparkNet: every round the driver broadcasts the
  * parameters and updater state, every worker runs tau minibatch steps on its shard, a tree aggregation sums
- * the results and the driver averages them. Each epoch reshuffles the shards from the job's seed.
+ * the results and the driver averages them. Each epoch reshuffles the shards from the job's seed. With an
+ * adaptive {@link AveragingSchedule} a round may cover several units of tau steps, k, which the schedule
+ * changes after each round from how far the workers' updates spread.
  *
  * <p>It knows nothing of the architecture: it gets a DL4J configuration and a starting state. Everything a
- * round computes follows from the seed, the epoch and the round, so a run resumed from a checkpoint's
- * {@link Position} repeats exactly what the uninterrupted run would have done.
+ * round computes follows from the seed, the epoch and the round (its first unit), so a run resumed from a
+ * checkpoint's {@link Position} and multiple k repeats exactly what the uninterrupted run would have done.
  */
 public final class AveragingTrainer {
     private final JavaSparkContext sc;
@@ -33,25 +35,33 @@ public final class AveragingTrainer {
     private final BatchMaker batchMaker;
     private final LearningRateSchedule schedule;
     private final DivergencePolicy onDivergence;
+    private final AveragingSchedule averaging;
 
     public AveragingTrainer(JavaSparkContext sc, TrainingPlan plan, NetworkSpec network, BatchMaker batchMaker,
                             LearningRateSchedule schedule) {
-        this(sc, plan, network, batchMaker, schedule, DivergencePolicy.STOP);
+        this(sc, plan, network, batchMaker, schedule, DivergencePolicy.STOP, AveragingSchedule.FIXED);
     }
 
     private AveragingTrainer(JavaSparkContext sc, TrainingPlan plan, NetworkSpec network, BatchMaker batchMaker,
-                             LearningRateSchedule schedule, DivergencePolicy onDivergence) {
+                             LearningRateSchedule schedule, DivergencePolicy onDivergence,
+                             AveragingSchedule averaging) {
         this.sc = sc;
         this.plan = plan;
         this.network = network;
         this.batchMaker = batchMaker;
         this.schedule = schedule;
         this.onDivergence = onDivergence;
+        this.averaging = averaging;
     }
 
     /** The same trainer with another reaction to a diverged round (by default it stops). */
     public AveragingTrainer onDivergence(DivergencePolicy policy) {
-        return new AveragingTrainer(sc, plan, network, batchMaker, schedule, policy);
+        return new AveragingTrainer(sc, plan, network, batchMaker, schedule, policy, averaging);
+    }
+
+    /** The same trainer with another averaging schedule (by default {@link AveragingSchedule#FIXED}). */
+    public AveragingTrainer averaging(AveragingSchedule averagingSchedule) {
+        return new AveragingTrainer(sc, plan, network, batchMaker, schedule, onDivergence, averagingSchedule);
     }
 
     /** Trains from {@code start} on {@code records}, whose ids must be 0 to {@code recordCount - 1}. */
@@ -63,7 +73,18 @@ public final class AveragingTrainer {
     /** Continues a run at {@code from} with the state it had there. */
     public TrainingResult fit(JavaRDD<LabeledImage> records, int recordCount, ModelState start, Position from,
                               TrainingListener listener) {
+        return fit(records, recordCount, start, from, 1, listener);
+    }
+
+    /**
+     * Continues a run at {@code from} with the state it had there and the averaging multiple its schedule had
+     * chosen for the next round ({@link RoundStats#nextUnits()}, which checkpoints keep).
+     */
+    public TrainingResult fit(JavaRDD<LabeledImage> records, int recordCount, ModelState start, Position from,
+                              int multiple, TrainingListener listener) {
         warmUp(records);
+        // k: the units of tau steps the next round covers. Positions count units, so they mean the same whatever k.
+        int k = averaging.clamp(multiple);
         ModelState state = start;
         List<EpochStats> history = new ArrayList<>();
         double rateScale = 1;
@@ -71,35 +92,41 @@ public final class AveragingTrainer {
         for (int epoch = from.epoch(); epoch <= plan.epochs(); epoch++) {
             EpochShards dealt = EpochShards.deal(recordCount, plan.workers(), plan.seed(), epoch);
             JavaRDD<LabeledImage> shards = Sharder.shardsFor(sc, records, dealt).persist(StorageLevel.MEMORY_ONLY());
-            int rounds = plan.roundsFor(dealt.ranges().largest());
+            int units = plan.roundsFor(dealt.ranges().largest());
             long epochStart = System.nanoTime();
             long examples = 0;
             long minibatches = 0;
             double lossSum = 0;
             double overheadSum = 0;
-            int firstRound = epoch == from.epoch() ? from.round() : 0;
+            int firstUnit = epoch == from.epoch() ? from.round() : 0;
             // The Spark UI groups an epoch's jobs (its rounds, then the listener's validation) under one name.
             sc.setJobGroup(jobGroup(epoch), String.format("epoch %d/%d", epoch, plan.epochs()), false);
             int roundsRun = 0;
-            for (int round = firstRound; round < rounds; round++) {
-                sc.setJobDescription(String.format("epoch %d/%d, round %d/%d", epoch, plan.epochs(), round + 1,
-                        rounds));
+            for (int unit = firstUnit; unit < units; ) {
+                // The epoch's last round takes only the units left.
+                int length = Math.min(k, units - unit);
+                int end = unit + length;
+                sc.setJobDescription(length == 1
+                        ? String.format("epoch %d/%d, round %d/%d", epoch, plan.epochs(), end, units)
+                        : String.format("epoch %d/%d, rounds %d-%d/%d", epoch, plan.epochs(), unit + 1, end, units));
                 long roundStart = System.nanoTime();
                 double learningRate = schedule.rate(epoch, state.iterations()) * rateScale;
                 Broadcast<ModelState> broadcast = sc.broadcast(state);
                 ParameterAverage sum = shards
-                        .mapPartitionsWithIndex(new RoundTask(broadcast, network, batchMaker, plan, epoch, round,
-                                learningRate), true)
+                        .mapPartitionsWithIndex(new RoundTask(broadcast, network, batchMaker, plan, epoch, unit,
+                                length, learningRate), true)
                         .treeAggregate(new ParameterAverage(), ParameterAverage::add, ParameterAverage::merge);
                 broadcast.destroy(false);
                 ModelState next = sum.average(state);
-                RoundStats stats = new RoundStats(epoch, plan.epochs(), round + 1, rounds, sum.workers(),
+                double spread = sum.relativeSpread();
+                RoundStats stats = new RoundStats(epoch, plan.epochs(), end, units, sum.workers(),
                         sum.examples(), sum.meanLoss(), System.nanoTime() - roundStart, sum.maxTrainNanos(),
-                        4L * (state.params().length + state.updaterState().length), learningRate);
+                        4L * (state.params().length + state.updaterState().length), learningRate, length, spread,
+                        averaging.next(k, spread));
                 boolean lossDiverged = !Double.isFinite(stats.meanLoss()) && sum.minibatches() > 0;
                 if (lossDiverged || !DivergencePolicy.finite(next.params())
                         || !DivergencePolicy.finite(next.updaterState())) {
-                    DivergedException diverged = new DivergedException(epoch, round + 1, stats.meanLoss(),
+                    DivergedException diverged = new DivergedException(epoch, end, stats.meanLoss(),
                             lossDiverged ? "" : " (the averaged parameters hold NaN or infinite values)");
                     if (!onDivergence.rollback() || rollbacks == onDivergence.maxRollbacks()) {
                         throw diverged;
@@ -108,17 +135,17 @@ public final class AveragingTrainer {
                     rollbacks++;
                     rateScale *= onDivergence.rateFactor();
                     listener.onRollback(diverged.getMessage(), rateScale, rollbacks);
-                    round--;
                     continue;
                 }
-                state = round + 1 == rounds ? next.atEpoch(epoch) : next;
+                state = end == units ? next.atEpoch(epoch) : next;
                 examples += stats.examples();
                 minibatches += sum.minibatches();
                 lossSum += stats.meanLoss() * sum.minibatches();
                 overheadSum += stats.overheadShare();
-                listener.onRound(stats, state,
-                        round + 1 == rounds ? new Position(epoch + 1, 0) : new Position(epoch, round + 1));
+                listener.onRound(stats, state, end == units ? new Position(epoch + 1, 0) : new Position(epoch, end));
                 roundsRun++;
+                unit = end;
+                k = stats.nextUnits();
                 // A listener may end the run between rounds (the benchmark's race to a test accuracy).
                 if (listener.stopRequested()) {
                     break;

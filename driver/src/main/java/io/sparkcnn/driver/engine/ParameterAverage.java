@@ -7,7 +7,8 @@ import java.io.Serializable;
 /**
  * The running sum behind one round's average, combined by Spark's tree aggregation: the workers' changes to
  * the parameters and updater state, weighted by the examples each worker trained on (so a worker whose shard ran short at the end of an
- * epoch counts for what it saw), plus the round's totals.
+ * epoch counts for what it saw), plus the round's totals and the weighted sum of the parameter changes'
+ * squared norms, from which the driver gets how far the workers' updates spread ({@link #relativeSpread()}).
  */
 public final class ParameterAverage implements Serializable {
     private float[] paramSum;
@@ -18,6 +19,8 @@ public final class ParameterAverage implements Serializable {
     private int minibatches;
     private double lossSum;
     private long maxTrainNanos;
+    /** Sum over workers of examples * ||parameter change||^2, in double: the spread is a small difference of it. */
+    private double weightedSquaredNorm;
 
     public ParameterAverage add(RoundResult result) {
         ModelState s = result.state();
@@ -28,6 +31,7 @@ public final class ParameterAverage implements Serializable {
         float weight = result.examples();
         addScaled(paramSum, s.params(), weight);
         addScaled(stateSum, s.updaterState(), weight);
+        weightedSquaredNorm += result.examples() * squaredNorm(s.params());
         examples += result.examples();
         workers++;
         maxSteps = Math.max(maxSteps, result.minibatches());
@@ -46,6 +50,7 @@ public final class ParameterAverage implements Serializable {
         }
         addScaled(paramSum, other.paramSum, 1f);
         addScaled(stateSum, other.stateSum, 1f);
+        weightedSquaredNorm += other.weightedSquaredNorm;
         examples += other.examples;
         workers += other.workers;
         maxSteps = Math.max(maxSteps, other.maxSteps);
@@ -89,6 +94,29 @@ public final class ParameterAverage implements Serializable {
         return maxTrainNanos;
     }
 
+    /**
+     * How far the workers' parameter changes d_w spread around their weighted mean d, relative to the mean:
+     * sqrt(sum n_w ||d_w - d||^2 / N) / ||d||, computed as sqrt(sum n_w ||d_w||^2 / N - ||d||^2) / ||d|| from
+     * the sums the aggregation already carries. 0 when every worker moved the same way (or one worker took
+     * part), growing as they pull apart; infinite when they differ but cancel out on average; NaN when no
+     * worker trained.
+     */
+    public double relativeSpread() {
+        if (paramSum == null || examples == 0) {
+            return Double.NaN;
+        }
+        double meanSquaredNorm = 0;
+        for (float v : paramSum) {
+            double mean = v / (double) examples;
+            meanSquaredNorm += mean * mean;
+        }
+        double variance = Math.max(0, weightedSquaredNorm / examples - meanSquaredNorm);
+        if (meanSquaredNorm == 0) {
+            return variance == 0 ? 0 : Double.POSITIVE_INFINITY;
+        }
+        return Math.sqrt(variance / meanSquaredNorm);
+    }
+
     private static void addScaled(float[] into, float[] values, float weight) {
         if (into.length != values.length) {
             throw new IllegalStateException("workers returned states of different sizes: " + into.length
@@ -97,6 +125,14 @@ public final class ParameterAverage implements Serializable {
         for (int i = 0; i < into.length; i++) {
             into[i] += values[i] * weight;
         }
+    }
+
+    private static double squaredNorm(float[] values) {
+        double sum = 0;
+        for (float v : values) {
+            sum += (double) v * v;
+        }
+        return sum;
     }
 
     private static float[] scaled(float[] values, double factor) {

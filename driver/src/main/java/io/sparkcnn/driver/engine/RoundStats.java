@@ -5,10 +5,17 @@ package io.sparkcnn.driver.engine;
  * minibatch loss, its wall time on the driver and the longest training step among its workers (the rest of the
  * round is the averaging overhead: broadcast, task launch, aggregation), the bytes broadcast, and the
  * learning rate the workers used.
+ *
+ * <p>Rounds are counted in units of tau local steps: {@code round} is the units of the epoch done after this
+ * round, of {@code roundsInEpoch}, and the round covered the last {@code units} of them (always 1 with a fixed
+ * averaging frequency; k with an adaptive {@link AveragingSchedule}). {@code spread} is the relative spread of
+ * the workers' parameter changes ({@link ParameterAverage#relativeSpread()}) and {@code nextUnits} the multiple
+ * the schedule chose for the next round, which a checkpoint keeps so that a resumed run goes on alike.
  */
 public record RoundStats(
         int epoch, int epochs, int round, int roundsInEpoch, int workers, long examples, double meanLoss,
-        long wallNanos, long maxTrainNanos, long broadcastBytes, double learningRate) {
+        long wallNanos, long maxTrainNanos, long broadcastBytes, double learningRate, int units, double spread,
+        int nextUnits) {
 
     public double imagesPerSecond() {
         return examples / (wallNanos / 1e9);
@@ -17,5 +24,10 @@ public record RoundStats(
     /** The share of the round's wall time spent outside the slowest worker's training step. */
     public double overheadShare() {
         return Math.max(0, 1.0 - (double) maxTrainNanos / wallNanos);
+    }
+
+    /** Whether this is the epoch's first round. */
+    public boolean firstOfEpoch() {
+        return round == units;
     }
 }

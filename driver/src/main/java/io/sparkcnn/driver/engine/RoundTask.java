@@ -20,8 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One worker's task in one round, run on the executor over its shard: skip the minibatches of earlier rounds,
- * decode the next tau minibatches on the fly, and train the executor's cached network on them from the
- * broadcast state.
+ * decode the round's minibatches on the fly (tau for each of its {@code units}), and train the executor's cached
+ * network on them from the broadcast state.
  */
 final class RoundTask implements Function2<Integer, Iterator<LabeledImage>, Iterator<RoundResult>> {
     private final Broadcast<ModelState> state;
@@ -29,23 +29,26 @@ final class RoundTask implements Function2<Integer, Iterator<LabeledImage>, Iter
     private final BatchMaker batchMaker;
     private final TrainingPlan plan;
     private final int epoch;
-    private final int round;
+    /** The first unit of tau steps this round covers, counted from 0 in the epoch. */
+    private final int startUnit;
+    private final int units;
     private final double learningRate;
 
     RoundTask(Broadcast<ModelState> state, NetworkSpec network, BatchMaker batchMaker, TrainingPlan plan, int epoch,
-              int round, double learningRate) {
+              int startUnit, int units, double learningRate) {
         this.state = state;
         this.network = network;
         this.batchMaker = batchMaker;
         this.plan = plan;
         this.epoch = epoch;
-        this.round = round;
+        this.startUnit = startUnit;
+        this.units = units;
         this.learningRate = learningRate;
     }
 
     @Override
     public Iterator<RoundResult> call(Integer partition, Iterator<LabeledImage> shard) {
-        long skip = (long) round * plan.averagingFrequency() * plan.batchSizePerWorker();
+        long skip = (long) startUnit * plan.averagingFrequency() * plan.batchSizePerWorker();
         for (long i = 0; i < skip && shard.hasNext(); i++) {
             shard.next();
         }
@@ -53,13 +56,15 @@ final class RoundTask implements Function2<Integer, Iterator<LabeledImage>, Iter
             return Collections.emptyIterator();
         }
         NativeThreads.limitTo(TaskContext.get().cpus());
-        Nd4j.getRandom().setSeed(Seeds.of(plan.seed(), "worker-step", epoch, round, partition));
+        // Seeded by the unit the round starts at: with one unit per round, exactly as the engine always did.
+        Nd4j.getRandom().setSeed(Seeds.of(plan.seed(), "worker-step", epoch, startUnit, partition));
+        int steps = units * plan.averagingFrequency();
         // Only this round's records reach the batch maker, so that a prefetching pipeline decodes no more.
-        Iterator<LabeledImage> thisRound = limit(shard, (long) plan.averagingFrequency() * plan.batchSizePerWorker());
+        Iterator<LabeledImage> thisRound = limit(shard, (long) steps * plan.batchSizePerWorker());
         Iterator<DataSet> batches = batchMaker.minibatches(thisRound, plan.batchSizePerWorker(), plan.seed(), epoch);
         try {
             return NetworkCache.withNetwork(network,
-                    net -> LocalTrainer.train(net, state.value(), batches, plan.averagingFrequency(), learningRate)
+                    net -> LocalTrainer.train(net, state.value(), batches, steps, learningRate)
                             .map(List::of).orElse(List.of()).iterator());
         } finally {
             BatchMaker.close(batches);

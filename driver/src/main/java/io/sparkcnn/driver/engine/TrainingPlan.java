@@ -15,7 +15,11 @@ public record TrainingPlan(int workers, int batchSizePerWorker, int averagingFre
         }
     }
 
-    /** Rounds needed for the largest shard of {@code shardSize} records to be seen once. */
+    /**
+     * Units of tau minibatch steps needed for the largest shard of {@code shardSize} records to be seen once: the
+     * epoch's rounds when each round is one unit (a fixed averaging frequency), and what checkpoint positions
+     * count in any case.
+     */
     public int roundsFor(int shardSize) {
         int minibatches = (shardSize + batchSizePerWorker - 1) / batchSizePerWorker;
         return (minibatches + averagingFrequency - 1) / averagingFrequency;

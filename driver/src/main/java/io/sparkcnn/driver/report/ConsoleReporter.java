@@ -67,13 +67,14 @@ public final class ConsoleReporter implements TrainingListener {
         if (roundsTimed == 0) {
             firstRoundAt = now - r.wallNanos();
         }
-        if (r.round() == 1 || epochRoundsTimed == 0) {
+        // Rounds are timed in units of tau steps, the unit the run's remaining work is counted in.
+        if (r.firstOfEpoch() || epochRoundsTimed == 0) {
             epochStartedAt = now - r.wallNanos();
             epochRoundsTimed = 0;
             lastLined = 0;
         }
-        roundsTimed++;
-        epochRoundsTimed++;
+        roundsTimed += r.units();
+        epochRoundsTimed += r.units();
         long remainingInRun = (long) (r.epochs() - r.epoch()) * r.roundsInEpoch() + r.roundsInEpoch() - r.round();
         double runEta = ProgressLine.eta((now - firstRoundAt) / 1e9, roundsTimed, remainingInRun);
         if (bar) {

@@ -32,11 +32,17 @@ final class ProgressLine {
                 bar, r.round(), r.roundsInEpoch(), r.imagesPerSecond(), r.meanLoss(), eta);
     }
 
-    /** A self-contained line for logs: where the run is, the round's numbers, and the time left. */
+    /**
+     * A self-contained line for logs: where the run is, the round's numbers, and the time left. Rounds count
+     * units of tau steps; a round that covered several (adaptive averaging) says how many and the spread that
+     * sets the next round's.
+     */
     static String line(RoundStats r, double runEtaSeconds) {
+        String units = r.units() == 1 ? "" : String.format(Locale.ROOT, "  %d x tau, spread %.3g", r.units(),
+                r.spread());
         return String.format(Locale.ROOT,
-                "epoch %d/%d  round %d/%d (%3.0f%%)  loss %.4f  lr %.3g  %,.0f img/s  overhead %.0f%%  ETA %s",
-                r.epoch(), r.epochs(), r.round(), r.roundsInEpoch(), 100.0 * r.round() / r.roundsInEpoch(),
+                "epoch %d/%d  round %d/%d (%3.0f%%)%s  loss %.4f  lr %.3g  %,.0f img/s  overhead %.0f%%  ETA %s",
+                r.epoch(), r.epochs(), r.round(), r.roundsInEpoch(), 100.0 * r.round() / r.roundsInEpoch(), units,
                 r.meanLoss(), r.learningRate(), r.imagesPerSecond(), 100 * r.overheadShare(),
                 ConsoleReporter.duration(runEtaSeconds));
     }

@@ -35,6 +35,8 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -79,17 +81,32 @@ class AveragingTrainerSpec {
                 .build();
     }
 
-    @Test
-    void oneWorkerAveragingEveryStepMatchesPlainFitOnTheSameDataOrder() {
+    /** Thresholds no spread gets past: k doubles after every round, up to 4. */
+    private static final AveragingSchedule ALWAYS_DOUBLE = new AveragingSchedule(4, 1e9, 2e9);
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(booleans = {false, true})
+    void oneWorkerMatchesPlainFitOnTheSameDataOrderWithFixedOrGrowingRounds(boolean adaptive) {
         MultiLayerConfiguration conf = smallConvNet();
         MultiLayerNetwork plain = new MultiLayerNetwork(conf.clone());
         plain.init();
         ModelState start = ModelState.of(plain);
         TrainingPlan plan = new TrainingPlan(1, 32, 1, 2, 11L);
+        List<Integer> units = new ArrayList<>();
 
+        // One worker's average is its own state, so rounds of 1, 2, 4, 4... steps must add up to plain DL4J.
         TrainingResult engine = new AveragingTrainer(sc, plan, NetworkSpec.of(conf), new RawBatches(SHAPE, 10),
                 LearningRateSchedule.constant(1e-3))
-                .fit(sc.parallelize(records, 3), records.size(), start, new TrainingListener() {});
+                .averaging(adaptive ? ALWAYS_DOUBLE : AveragingSchedule.FIXED)
+                .fit(sc.parallelize(records, 3), records.size(), start, new TrainingListener() {
+                    @Override
+                    public void onRound(RoundStats round, ModelState state, Position next) {
+                        units.add(round.units());
+                    }
+                });
+        // 600 records of batch 32: 19 steps an epoch; k carries over into the next epoch.
+        assertEquals(adaptive ? List.of(1, 2, 4, 4, 4, 4, 4, 4, 4, 4, 3) : java.util.Collections.nCopies(38, 1),
+                units, "units of tau per round");
 
         for (int epoch = 1; epoch <= plan.epochs(); epoch++) {
             EpochShards dealt = EpochShards.deal(records.size(), 1, plan.seed(), epoch);
@@ -165,6 +182,110 @@ class AveragingTrainerSpec {
         assertEquals(2, resumed.state().epochs(), "epoch counter");
         assertArrayEquals(uninterrupted.params(), resumed.state().params(), 1e-5f, "parameters");
         assertArrayEquals(uninterrupted.updaterState(), resumed.state().updaterState(), 1e-5f, "updater state");
+    }
+
+    @Test
+    void adaptiveRoundsGrowWhileTheWorkersAgreeAndStillTrainOnEveryExampleOncePerEpoch() throws Exception {
+        MultiLayerConfiguration conf = smallConvNet();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        // 600 records over 2 workers of batch 32, tau 1: 10 units an epoch, the last with a short minibatch.
+        TrainingPlan plan = new TrainingPlan(2, 32, 1, 2, 5L);
+        List<RoundStats> rounds = new ArrayList<>();
+        List<Position> positions = new ArrayList<>();
+        List<String> jobs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SparkListener described = new SparkListener() {
+            @Override
+            public void onJobStart(SparkListenerJobStart start) {
+                jobs.add(start.properties().getProperty("spark.job.description"));
+            }
+        };
+        sc.sc().addSparkListener(described);
+        TrainingResult result;
+        try {
+            result = new AveragingTrainer(sc, plan, NetworkSpec.of(conf), new RawBatches(SHAPE, 10),
+                    LearningRateSchedule.constant(1e-3))
+                    .averaging(ALWAYS_DOUBLE)
+                    .fit(sc.parallelize(records, 4), records.size(), ModelState.of(net), new TrainingListener() {
+                        @Override
+                        public void onRound(RoundStats round, ModelState state, Position next) {
+                            rounds.add(round);
+                            positions.add(next);
+                        }
+                    });
+            sc.sc().listenerBus().waitUntilEmpty();
+        } finally {
+            sc.sc().removeSparkListener(described);
+        }
+        for (String expected : List.of("epoch 1/2, round 1/10", "epoch 1/2, rounds 2-3/10", "epoch 1/2, rounds 4-7/10",
+                "epoch 1/2, rounds 8-10/10", "epoch 2/2, rounds 9-10/10")) {
+            assertTrue(jobs.contains(expected), expected + " among the jobs started: " + jobs);
+        }
+
+        // k goes 1, 2, 4 and stays there; each epoch's last round takes only the units left.
+        assertEquals(List.of(1, 2, 4, 3, 4, 4, 2), rounds.stream().map(RoundStats::units).toList());
+        assertEquals(List.of(2, 4, 4, 4, 4, 4, 4), rounds.stream().map(RoundStats::nextUnits).toList());
+        assertEquals(List.of(1, 3, 7, 10, 4, 8, 10), rounds.stream().map(RoundStats::round).toList(),
+                "rounds count units done in the epoch");
+        assertEquals(List.of(new Position(1, 1), new Position(1, 3), new Position(1, 7), new Position(2, 0),
+                new Position(2, 4), new Position(2, 8), new Position(3, 0)), positions);
+        for (EpochStats epoch : result.epochs()) {
+            assertEquals(records.size(), epoch.examples(), "examples in epoch " + epoch.epoch());
+        }
+        assertEquals(List.of(4, 3), result.epochs().stream().map(EpochStats::rounds).toList(), "averagings");
+        assertEquals(20, result.state().iterations(), "10 local steps an epoch, whatever the round lengths");
+        assertTrue(rounds.stream().allMatch(r -> r.spread() > 0 && Double.isFinite(r.spread())),
+                "two workers on different data spread: " + rounds);
+    }
+
+    @Test
+    void anAdaptiveRunResumedMidEpochWithItsMultipleEndsWithTheSameParametersAsAnUninterruptedOne() {
+        MultiLayerConfiguration conf = smallConvNet();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        ModelState start = ModelState.of(net);
+        TrainingPlan plan = new TrainingPlan(2, 32, 1, 2, 9L);
+        AveragingTrainer trainer = new AveragingTrainer(sc, plan, NetworkSpec.of(conf), new RawBatches(SHAPE, 10),
+                (epoch, iteration) -> 1e-3 / epoch).averaging(ALWAYS_DOUBLE);
+        ModelState[] saved = new ModelState[1];
+        Position[] savedAt = new Position[1];
+        int[] savedMultiple = new int[1];
+        List<Integer> tail = new ArrayList<>();
+        ModelState uninterrupted = trainer.fit(sc.parallelize(records, 4), records.size(), start,
+                new TrainingListener() {
+                    @Override
+                    public void onRound(RoundStats round, ModelState state, Position next) {
+                        if (saved[0] != null) {
+                            tail.add(round.units());
+                        }
+                        if (round.epoch() == 1 && round.round() == 3) {
+                            saved[0] = state;
+                            savedAt[0] = next;
+                            savedMultiple[0] = round.nextUnits();
+                        }
+                    }
+                }).state();
+
+        assertEquals(new Position(1, 3), savedAt[0]);
+        assertEquals(4, savedMultiple[0]);
+        List<Integer> resumedUnits = new ArrayList<>();
+        TrainingResult resumed = trainer.fit(sc.parallelize(records, 4), records.size(), saved[0], savedAt[0],
+                savedMultiple[0], new TrainingListener() {
+                    @Override
+                    public void onRound(RoundStats round, ModelState state, Position next) {
+                        resumedUnits.add(round.units());
+                    }
+                });
+
+        assertEquals(tail, resumedUnits, "the same rounds after the checkpoint");
+        assertEquals(uninterrupted.iterations(), resumed.state().iterations(), "iteration counter");
+        assertArrayEquals(uninterrupted.params(), resumed.state().params(), 1e-5f, "parameters");
+        assertArrayEquals(uninterrupted.updaterState(), resumed.state().updaterState(), 1e-5f, "updater state");
+
+        // Without the saved multiple the run would average at other steps and end elsewhere.
+        ModelState forgotten = trainer.fit(sc.parallelize(records, 4), records.size(), saved[0], savedAt[0], 1,
+                new TrainingListener() {}).state();
+        assertFalse(java.util.Arrays.equals(uninterrupted.params(), forgotten.params()), "k matters");
     }
 
     @Test

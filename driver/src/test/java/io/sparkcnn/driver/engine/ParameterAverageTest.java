@@ -176,6 +176,94 @@ class ParameterAverageTest {
         assertThrows(IllegalStateException.class, () -> a.merge(b));
     }
 
+    @Test
+    void identicalChangesHaveNoSpread() {
+        float[] change = randomResults(new long[] {1}, 8).get(0).state().params();
+        ParameterAverage sum = new ParameterAverage()
+                .add(result(change.clone(), new float[STATE], 320, 10, 1, 1))
+                .add(result(change.clone(), new float[STATE], 97, 3, 1, 1))
+                .add(result(change.clone(), new float[STATE], 320, 10, 1, 1));
+
+        // Not exactly 0: the mean is summed in float, as the average itself is.
+        assertEquals(0, sum.relativeSpread(), 1e-3);
+        assertEquals(0, new ParameterAverage().add(randomResults(new long[] {64}, 9).get(0)).relativeSpread(), 1e-3,
+                "one worker");
+    }
+
+    @Test
+    void oppositeChangesSpreadWithoutBoundAndOrthogonalOnesByOne() {
+        float[] up = {1, 2, -3};
+        float[] down = {-1, -2, 3};
+        ParameterAverage opposite = new ParameterAverage()
+                .add(result(up, new float[0], 64, 2, 1, 1))
+                .add(result(down, new float[0], 64, 2, 1, 1));
+        assertEquals(Double.POSITIVE_INFINITY, opposite.relativeSpread());
+
+        // d1 = (2, 0), d2 = (0, 2): mean (1, 1), each 1.414 away from it, as far as the mean is long.
+        ParameterAverage orthogonal = new ParameterAverage()
+                .add(result(new float[] {2, 0}, new float[0], 32, 1, 1, 1))
+                .add(result(new float[] {0, 2}, new float[0], 32, 1, 1, 1));
+        assertEquals(1.0, orthogonal.relativeSpread(), 1e-9);
+    }
+
+    @Test
+    void theSpreadMatchesADirectComputationWhateverTheMergeOrder() {
+        long[] examples = {320, 320, 97, 1, 250, 64};
+        List<RoundResult> results = new ArrayList<>();
+        Random random = new Random(10);
+        float[] shared = new float[PARAMS];
+        for (int i = 0; i < PARAMS; i++) {
+            shared[i] = random.nextFloat() - 0.5f;
+        }
+        // A common direction plus a worker's own noise, as after a round of local steps.
+        for (long n : examples) {
+            float[] change = new float[PARAMS];
+            for (int i = 0; i < PARAMS; i++) {
+                change[i] = shared[i] + 0.4f * (float) random.nextGaussian();
+            }
+            results.add(result(change, new float[STATE], n, 1, 1, 1));
+        }
+        double expected = directSpread(results);
+
+        ParameterAverage tree = sumOf(results.subList(0, 2)).merge(sumOf(results.subList(2, 4)))
+                .merge(sumOf(results.subList(4, 6)));
+
+        assertEquals(expected, sumOf(results).relativeSpread(), 1e-5 * expected);
+        assertEquals(expected, tree.relativeSpread(), 1e-5 * expected);
+        assertTrue(expected > 0.3 && expected < 3, "a noisy but shared direction: " + expected);
+    }
+
+    @Test
+    void noWorkerNoSpread() {
+        assertTrue(Double.isNaN(new ParameterAverage().relativeSpread()));
+        assertTrue(Double.isNaN(new ParameterAverage().add(result(new float[] {1}, new float[0], 0, 0, 0, 0))
+                .relativeSpread()), "a worker without examples carries no weight");
+    }
+
+    /** sqrt(sum n_k ||d_k - mean||^2 / N) / ||mean||, the definition, in double precision. */
+    private static double directSpread(List<RoundResult> results) {
+        int length = results.get(0).state().params().length;
+        double n = results.stream().mapToLong(RoundResult::examples).sum();
+        double[] mean = new double[length];
+        for (RoundResult r : results) {
+            for (int i = 0; i < length; i++) {
+                mean[i] += r.examples() * (double) r.state().params()[i] / n;
+            }
+        }
+        double spread = 0;
+        for (RoundResult r : results) {
+            for (int i = 0; i < length; i++) {
+                double d = r.state().params()[i] - mean[i];
+                spread += r.examples() * d * d / n;
+            }
+        }
+        double meanNorm = 0;
+        for (double m : mean) {
+            meanNorm += m * m;
+        }
+        return Math.sqrt(spread / meanNorm);
+    }
+
     private static ParameterAverage sumOf(List<RoundResult> results) {
         ParameterAverage sum = new ParameterAverage();
         results.forEach(sum::add);

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class ProgressLineTest {
     /** Round {@code round} of {@code rounds} in epoch 3 of 8: 2,048 images in 2 s, loss 0.4321. */
     private static RoundStats round(int round, int rounds) {
-        return new RoundStats(3, 8, round, rounds, 2, 2048, 0.4321, 2_000_000_000L, 1_500_000_000L, 1000, 0.01);
+        return new RoundStats(3, 8, round, rounds, 2, 2048, 0.4321, 2_000_000_000L, 1_500_000_000L, 1000, 0.01, 1, 0.5,
+                1);
     }
 
     @Test
@@ -32,7 +33,8 @@ class ProgressLineTest {
         assertTrue(ProgressLine.bar(round(47, 94), 0, 0).contains("[===============>              ]"));
         assertTrue(ProgressLine.bar(round(94, 94), 0, 600).contains("[==============================] 94/94"));
         assertTrue(ProgressLine.bar(round(94, 94), 0, 600).endsWith("run ETA 10m00s"));
-        RoundStats last = new RoundStats(8, 8, 5, 5, 2, 2048, 0.1, 2_000_000_000L, 1_000_000_000L, 1000, 0.01);
+        RoundStats last = new RoundStats(8, 8, 5, 5, 2, 2048, 0.1, 2_000_000_000L, 1_000_000_000L, 1000, 0.01, 1, 0.5,
+                1);
         assertTrue(ProgressLine.bar(last, 0, 0).endsWith("done"), ProgressLine.bar(last, 0, 0));
     }
 
@@ -61,6 +63,18 @@ class ProgressLineTest {
         assertFalse(ProgressLine.lineDue(12, 1000, 11, 29.9));
         assertTrue(ProgressLine.lineDue(12, 1000, 11, 30.0));
         assertTrue(IntStream.rangeClosed(1, 6).allMatch(r -> ProgressLine.lineDue(r, 6, r - 1, 0)));
+    }
+
+    @Test
+    void aRoundOfSeveralUnitsSaysHowManyAndTheSpreadAndTheEtaCountsUnits() {
+        // Adaptive averaging: a round of 4 units of tau steps ending at unit 48 of 94, in 2 s.
+        RoundStats four = new RoundStats(3, 8, 48, 94, 2, 2048, 0.4321, 2_000_000_000L, 1_500_000_000L, 1000, 0.01,
+                4, 0.0123, 8);
+
+        assertEquals("epoch 3/8  round 48/94 ( 51%)  4 x tau, spread 0.0123  loss 0.4321  lr 0.0100  1,024 img/s"
+                + "  overhead 25%  ETA 1m00s", ProgressLine.line(four, 60));
+        assertFalse(four.firstOfEpoch());
+        assertTrue(new RoundStats(3, 8, 4, 94, 2, 2048, 0.4, 1, 1, 1, 0.01, 4, 0.1, 4).firstOfEpoch());
     }
 
     @Test

@@ -140,12 +140,38 @@ class JobConfigTest {
         "training.batch-size-per-worker, -4",
         "model.architecture, vgg",
         "data.train-limit, -1",
+        "training.averaging, sometimes",
+        "training.adaptive-averaging.max-multiple, 6",
+        "training.adaptive-averaging.max-multiple, 0",
+        "training.adaptive-averaging.low, -0.1",
+        "training.adaptive-averaging.high, 0",
     })
     void anInvalidValueIsRefusedNamingItsKey(String key, String value) {
         ConfigError e = assertThrows(ConfigError.class,
                 () -> JobConfig.load(LENET5, List.of(key + "=" + value)));
         assertTrue(e.getMessage().contains(LENET5.toString()), e.getMessage());
         assertTrue(e.getMessage().contains(key + ":"), e.getMessage());
+    }
+
+    @Test
+    void adaptiveAveragingTakesItsLimitAndThresholds() {
+        JobConfig config = JobConfig.load(LENET5, List.of("training.averaging=adaptive",
+                "training.adaptive-averaging.max-multiple=4", "training.adaptive-averaging.low=0.2",
+                "training.adaptive-averaging.high=0.9"));
+
+        assertEquals("adaptive", config.training().averaging());
+        assertEquals(4, config.training().adaptiveMaxMultiple());
+        assertEquals(0.2, config.training().adaptiveLow(), 0);
+        assertEquals(0.9, config.training().adaptiveHigh(), 0);
+        assertEquals("fixed", JobConfig.load(LENET5, List.of()).training().averaging(), "fixed by default");
+    }
+
+    @Test
+    void adaptiveThresholdsThatCrossAreRefusedNamingTheKey() {
+        ConfigError e = assertThrows(ConfigError.class, () -> JobConfig.load(LENET5, List.of(
+                "training.adaptive-averaging.low=2", "training.adaptive-averaging.high=1")));
+
+        assertTrue(e.getMessage().contains("training.adaptive-averaging.high: 1.0 must be above"), e.getMessage());
     }
 
     @ParameterizedTest(name = "{0}={1}")
