@@ -183,6 +183,23 @@ final class BenchReport implements Callable<Integer> {
                         ratio <= 0.5 ? "met" : stockReached ? "not met" : "not shown"));
             });
         }
+        JsonNode fixed = rows.get("c");
+        JsonNode adaptive = rows.get("g");
+        if (fixed != null && adaptive != null) {
+            // The adaptive averaging option is worth its place only if it reaches the target sooner than (c).
+            String verdict;
+            if (fixed.hasNonNull("seconds_to_target") && adaptive.hasNonNull("seconds_to_target")) {
+                double ratio = adaptive.get("seconds_to_target").asDouble() / fixed.get("seconds_to_target").asDouble();
+                out.put("g_time_to_target_vs_c", ratio);
+                verdict = String.format(Locale.ROOT, "%.2fx", ratio);
+            } else {
+                verdict = "not comparable: " + BenchReport.timeToTarget(fixed) + " (c) against "
+                        + BenchReport.timeToTarget(adaptive) + " (g)";
+            }
+            lines.add(String.format(Locale.ROOT, "- g/c time to the target accuracy (adaptive against fixed"
+                    + " averaging frequency): %s; averaging rounds %s against %s", verdict,
+                    adaptive.path("rounds_run").asText("?"), fixed.path("rounds_run").asText("?")));
+        }
         if (!lines.isEmpty()) {
             md.append("\nTargets, as ratios within this run:\n");
             lines.forEach(line -> md.append(line).append('\n'));

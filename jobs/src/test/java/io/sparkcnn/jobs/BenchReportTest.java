@@ -49,7 +49,9 @@ class BenchReportTest {
         write("b/metrics.json", "{\"train_images_per_second\": 95, \"test_accuracy\": 0.86,"
                 + " \"not_reached_in_seconds\": 800}");
         write("c/metrics.json", "{\"train_images_per_second\": 560, \"test_accuracy\": 0.9,"
-                + " \"seconds_to_target\": 300}");
+                + " \"seconds_to_target\": 300, \"rounds_run\": 900}");
+        write("g/metrics.json", "{\"train_images_per_second\": 600, \"test_accuracy\": 0.9,"
+                + " \"seconds_to_target\": 240, \"rounds_run\": 500}");
         write("d/metrics.json", "{\"train_images_per_second\": 440, \"test_accuracy\": 0.9,"
                 + " \"seconds_to_target\": 440}");
         write("j/metrics.json", "{\"train_images_per_second\": 1000, \"test_accuracy\": 0.9,"
@@ -57,7 +59,7 @@ class BenchReportTest {
         Path json = dir.resolve("bench.json");
         int exit = Main.commandLine().execute("bench-report", "--json", json.toString(), "a. plain=" + dir.resolve("a"),
                 "b. stock=" + dir.resolve("b"), "c. local=" + dir.resolve("c"), "d. cluster=" + dir.resolve("d"),
-                "j. pytorch=" + dir.resolve("j"));
+                "g. adaptive=" + dir.resolve("g"), "j. pytorch=" + dir.resolve("j"));
         assertEquals(0, exit);
         JsonNode out = new ObjectMapper().readTree(json.toFile());
         JsonNode targets = out.get("targets");
@@ -73,6 +75,9 @@ class BenchReportTest {
                 + " (target <= 0.50x): met"), md);
         assertTrue(md.contains("- d/b time to the target accuracy: < 0.55x, b had not reached it after 800 s"
                 + " (target <= 0.50x): not shown"), md);
+        assertEquals(0.8, targets.get("g_time_to_target_vs_c").asDouble(), 1e-9);
+        assertTrue(md.contains("- g/c time to the target accuracy (adaptive against fixed averaging frequency):"
+                + " 0.80x; averaging rounds 500 against 900"), md);
     }
 
     private void write(String name, String content) throws Exception {

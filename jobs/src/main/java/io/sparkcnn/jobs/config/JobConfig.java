@@ -40,7 +40,13 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
     /** The network: an architecture by name, its options, and optionally a saved model to fine-tune. */
     public record Model(String architecture, String pattern, List<Integer> filters, int kernel, int fcUnits,
                         boolean batchNorm, double dropout, double widthMultiplier, String finetuneFrom,
-                        int freezeLayers) {}
+                        int freezeLayers, String dataFormat) {
+
+        /** True when the convolution and pooling layers run channels-last (NHWC). */
+        public boolean channelsLast() {
+            return "NHWC".equals(dataFormat);
+        }
+    }
 
     /** The engineering and the optimisation: workers, minibatches, tau, updater, regularisers, schedule. */
     public record Training(int workers, int threadsPerWorker, int batchSizePerWorker, int averagingFrequency,
@@ -116,6 +122,9 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
                     + " architecture's published rate: 0.5 for AlexNet and VGG, 0.4 for GoogLeNet, else none)."),
             new Param("model.width-multiplier", 1.0, "For 'mobilenet': alpha, the share of filters kept in every"
                     + " layer."),
+            new Param("model.data-format", "NCHW", "The layout the convolution and pooling layers run in: NCHW, or"
+                    + " NHWC (channels last; lenet5 only), which DL4J's oneDNN layers train ~1.25x faster. The"
+                    + " network takes the same input either way."),
             new Param("model.finetune-from", "", "A saved model.zip to start from (transfer learning): its output"
                     + " layer is replaced for this job's classes."),
             new Param("model.freeze-layers", 0, "With finetune-from: how many layers, from the input, keep their"
@@ -282,7 +291,8 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
                 r.dropout("model.dropout"),
                 r.positive("model.width-multiplier"),
                 r.get("model.finetune-from", c::getString),
-                r.atLeast("model.freeze-layers", 0));
+                r.atLeast("model.freeze-layers", 0),
+                r.oneOf("model.data-format", List.of("NCHW", "NHWC")));
         Training training = new Training(
                 r.atLeast("training.workers", 1),
                 r.atLeast("training.threads-per-worker", 1),
@@ -357,6 +367,10 @@ public record JobConfig(String source, String name, long seed, Data data, Model 
         if (!(t.adaptiveHigh() > t.adaptiveLow())) {
             r.problems.add("training.adaptive-averaging.high: " + t.adaptiveHigh() + " must be above"
                     + " training.adaptive-averaging.low (" + t.adaptiveLow() + "), or k could both double and halve.");
+        }
+        if (m.channelsLast() && !"lenet5".equals(m.architecture())) {
+            r.problems.add("model.data-format: NHWC is built for lenet5 only; use NCHW for '" + m.architecture()
+                    + "'.");
         }
         if (m.freezeLayers() > 0 && (m.finetuneFrom() == null || m.finetuneFrom().isBlank())) {
             r.problems.add("model.freeze-layers: only applies with model.finetune-from (a saved model.zip).");

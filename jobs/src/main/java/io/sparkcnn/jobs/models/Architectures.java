@@ -20,7 +20,7 @@ public final class Architectures {
         JobConfig.Model m = job.model();
         Hyper hyper = hyper(job);
         return switch (m.architecture()) {
-            case "lenet5" -> LeNet5.spec(input, classes, hyper);
+            case "lenet5" -> LeNet5.spec(input, classes, hyper, m.channelsLast());
             case "alexnet" -> AlexNet.spec(input, classes, hyper);
             case "vgg16" -> Vgg.spec(input, classes, hyper, 16);
             case "vgg19" -> Vgg.spec(input, classes, hyper, 19);

@@ -1,9 +1,11 @@
 package io.sparkcnn.jobs.models;
 
 import io.sparkcnn.workers.data.ImageShape;
+import io.sparkcnn.workers.train.ChannelsLastInput;
 import io.sparkcnn.workers.train.NetworkSpec;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -30,7 +32,16 @@ public final class LeNet5 {
     }
 
     public static MultiLayerConfiguration configuration(ImageShape input, int classes, Hyper hyper) {
-        return hyper.base(WeightInit.XAVIER)
+        return configuration(input, classes, hyper, false);
+    }
+
+    /**
+     * With {@code channelsLast} the convolution and pooling layers run NHWC behind a {@link ChannelsLastInput}
+     * (the network still takes NCHW minibatches): the same network and arithmetic, faster with oneDNN.
+     */
+    public static MultiLayerConfiguration configuration(ImageShape input, int classes, Hyper hyper,
+                                                        boolean channelsLast) {
+        NeuralNetConfiguration.ListBuilder layers = hyper.base(WeightInit.XAVIER)
                 .convolutionMode(ConvolutionMode.Truncate)
                 .list()
                 .layer(new ConvolutionLayer.Builder(5, 5).name("conv1").nOut(20).activation(Activation.IDENTITY)
@@ -44,11 +55,14 @@ public final class LeNet5 {
                 .layer(new DenseLayer.Builder().name("fc1").nOut(500).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(classes)
                         .activation(Activation.SOFTMAX).dropOut(hyper.keepProbability(0)).build())
-                .setInputType(InputType.convolutional(input.height(), input.width(), input.channels()))
-                .build();
+                .setInputType(InputType.convolutional(input.height(), input.width(), input.channels()));
+        if (channelsLast) {
+            layers.inputPreProcessor(0, new ChannelsLastInput());
+        }
+        return layers.build();
     }
 
-    static NetworkSpec spec(ImageShape input, int classes, Hyper hyper) {
-        return NetworkSpec.of(configuration(input, classes, hyper));
+    static NetworkSpec spec(ImageShape input, int classes, Hyper hyper, boolean channelsLast) {
+        return NetworkSpec.of(configuration(input, classes, hyper, channelsLast));
     }
 }

@@ -174,6 +174,15 @@ class JobConfigTest {
         assertTrue(e.getMessage().contains("training.adaptive-averaging.high: 1.0 must be above"), e.getMessage());
     }
 
+    @Test
+    void channelsLastIsRefusedForAnArchitectureNotBuiltForIt() {
+        assertTrue(JobConfig.load(LENET5, List.of("model.data-format=NHWC")).model().channelsLast());
+        ConfigError e = assertThrows(ConfigError.class, () -> JobConfig.load(LENET5, List.of(
+                "model.data-format=NHWC", "model.architecture=resnet20")));
+
+        assertTrue(e.getMessage().contains("model.data-format: NHWC is built for lenet5 only"), e.getMessage());
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({"job.seed, x", "training.evaluate-every-epoch, maybe"})
     void anUnreadableSeedOrSwitchIsRefusedNamingItsKey(String key, String value) {

@@ -13,9 +13,13 @@ import io.sparkcnn.workers.train.Networks;
 import java.util.Arrays;
 import java.util.List;
 import org.deeplearning4j.nn.api.NeuralNetwork;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -30,7 +34,7 @@ class ArchitecturesTest {
 
     static NetworkSpec build(String name, ImageShape input, int classes) {
         return switch (name) {
-            case "lenet5" -> LeNet5.spec(input, classes, HYPER);
+            case "lenet5" -> LeNet5.spec(input, classes, HYPER, false);
             case "alexnet" -> AlexNet.spec(input, classes, HYPER);
             case "vgg16" -> Vgg.spec(input, classes, HYPER, 16);
             case "vgg19" -> Vgg.spec(input, classes, HYPER, 19);
@@ -77,6 +81,22 @@ class ArchitecturesTest {
         assertArrayEquals(new long[] {2, 7}, Networks.output(net, features).shape());
         assertEquals(Networks.numParams(net), summary(spec, input).totalParameters(),
                 "the summary counts what DL4J allocates");
+    }
+
+    @Test
+    void channelsLastLeNet5RunsItsConvolutionsNhwcButTakesAndTrainsOnNchwInput() {
+        ImageShape mnist = new ImageShape(1, 28, 28);
+        MultiLayerConfiguration conf = LeNet5.configuration(mnist, 10, HYPER, true);
+        assertEquals(CNN2DFormat.NHWC, ((ConvolutionLayer) conf.getConf(0).getLayer()).getCnn2dDataFormat());
+        assertEquals(CNN2DFormat.NHWC, ((SubsamplingLayer) conf.getConf(3).getLayer()).getCnn2dDataFormat());
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        assertEquals(431_080, net.numParams());
+        DataSet batch = new DataSet(Nd4j.rand(new int[] {4, 1, 28, 28}), Nd4j.eye(10).getRows(0, 1, 2, 3));
+        INDArray before = net.params().dup();
+        net.fit(batch);
+        assertFalse(before.equals(net.params()), "a step on an NCHW batch moved the parameters");
+        assertArrayEquals(new long[] {4, 10}, net.output(batch.getFeatures()).shape());
     }
 
     @Test
