@@ -4,6 +4,10 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 JOBS_JAR="$ROOT/jobs/target/spark-cnn-jobs-0.1.0-SNAPSHOT.jar"
 LAUNCHER_CLASSPATH="$ROOT/jobs/target/launcher.classpath"
+# The benchmark's module (scripts/bench): its jar, the jar its cluster rows spark-submit, and its classpath.
+BENCH_JAR="$ROOT/bench/target/spark-cnn-bench-0.1.0-SNAPSHOT.jar"
+BENCH_APP_JAR="$ROOT/bench/target/spark-cnn-bench-0.1.0-SNAPSHOT-app.jar"
+BENCH_CLASSPATH="$ROOT/bench/target/launcher.classpath"
 
 as_root() {
   if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
@@ -54,6 +58,27 @@ ensure_build() {
   (cd "$ROOT" && mvn -B -q -Dstyle.color=never package -DskipTests -pl jobs -am)
 }
 
+# Builds the benchmark module (and the application) when its jars are missing or older than any source.
+ensure_bench_build() {
+  ensure_maven
+  if [[ -f "$BENCH_APP_JAR" && -f "$BENCH_CLASSPATH" ]] && \
+     [[ -z "$(find "$ROOT/pom.xml" "$ROOT"/{workers,driver,jobs,bench}/pom.xml "$ROOT"/{workers,driver,jobs,bench}/src/main \
+              -newer "$BENCH_APP_JAR" -type f -print -quit)" ]]; then
+    return
+  fi
+  echo "Building spark-cnn and its benchmark (mvn package -DskipTests)..." >&2
+  (cd "$ROOT" && mvn -B -q -Dstyle.color=never package -DskipTests -pl bench -am)
+}
+
+# As main_cmd, for the benchmark's main class (BENCH_CMD).
+bench_cmd() {
+  local heap="${SPARK_CNN_HEAP:-8g}"
+  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+  BENCH_CMD=("$JAVA" @"$JVM_OPTIONS" -Xmx"$heap"
+    -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" -Dsparkcnn.app.jar="$BENCH_APP_JAR"
+    -cp "$BENCH_JAR:$(cat "$BENCH_CLASSPATH")" io.sparkcnn.bench.BenchMain)
+}
+
 # The java command line that runs the application's main class with Spark on the classpath (local mode),
 # in the array MAIN_CMD; callers append the subcommand and its arguments.
 main_cmd() {
@@ -62,7 +87,7 @@ main_cmd() {
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   MAIN_CMD=("$JAVA" @"$JVM_OPTIONS" -Xmx"$heap"
     -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" -Dsparkcnn.app.jar="$APP_JAR"
-    -cp "$JOBS_JAR:$(cat "$LAUNCHER_CLASSPATH")" io.sparkcnn.jobs.Main)
+    -cp "$JOBS_JAR:$(cat "$LAUNCHER_CLASSPATH")" io.sparkcnn.jobs.cli.Main)
 }
 
 # Replaces this shell with the application's main class.

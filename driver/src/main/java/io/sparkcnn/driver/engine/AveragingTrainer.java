@@ -82,6 +82,12 @@ public final class AveragingTrainer {
      */
     public TrainingResult fit(JavaRDD<LabeledImage> records, int recordCount, ModelState start, Position from,
                               int multiple, TrainingListener listener) {
+        return fit(records, recordCount, start, from, multiple, List.of(listener));
+    }
+
+    /** As above, with several listeners, each told of every event in their order (one concern each). */
+    public TrainingResult fit(JavaRDD<LabeledImage> records, int recordCount, ModelState start, Position from,
+                              int multiple, List<? extends TrainingListener> listeners) {
         warmUp(records);
         // k: the units of tau steps the next round covers. Positions count units, so they mean the same whatever k.
         int k = averaging.clamp(multiple);
@@ -134,7 +140,9 @@ public final class AveragingTrainer {
                     // The round runs again from the state it started from (still `state`) at a lower rate.
                     rollbacks++;
                     rateScale *= onDivergence.rateFactor();
-                    listener.onRollback(diverged.getMessage(), rateScale, rollbacks);
+                    for (TrainingListener l : listeners) {
+                        l.onRollback(diverged.getMessage(), rateScale, rollbacks);
+                    }
                     continue;
                 }
                 state = end == units ? next.atEpoch(epoch) : next;
@@ -142,12 +150,15 @@ public final class AveragingTrainer {
                 minibatches += sum.minibatches();
                 lossSum += stats.meanLoss() * sum.minibatches();
                 overheadSum += stats.overheadShare();
-                listener.onRound(stats, state, end == units ? new Position(epoch + 1, 0) : new Position(epoch, end));
+                Position resumeAt = end == units ? new Position(epoch + 1, 0) : new Position(epoch, end);
+                for (TrainingListener l : listeners) {
+                    l.onRound(stats, state, resumeAt);
+                }
                 roundsRun++;
                 unit = end;
                 k = stats.nextUnits();
                 // A listener may end the run between rounds (the benchmark's race to a test accuracy).
-                if (listener.stopRequested()) {
+                if (stopRequested(listeners)) {
                     break;
                 }
             }
@@ -155,14 +166,20 @@ public final class AveragingTrainer {
             EpochStats epochStats = new EpochStats(epoch, roundsRun, examples, lossSum / minibatches,
                     (System.nanoTime() - epochStart) / 1e9, overheadSum / Math.max(1, roundsRun));
             history.add(epochStats);
-            listener.onEpochEnd(epochStats, state);
-            if (listener.stopRequested()) {
+            for (TrainingListener l : listeners) {
+                l.onEpochEnd(epochStats, state);
+            }
+            if (stopRequested(listeners)) {
                 break;
             }
         }
         sc.clearJobGroup();
         sc.setJobDescription(null);
         return new TrainingResult(state, history);
+    }
+
+    private static boolean stopRequested(List<? extends TrainingListener> listeners) {
+        return listeners.stream().anyMatch(TrainingListener::stopRequested);
     }
 
     /** The Spark job group of an epoch's jobs. */

@@ -7,7 +7,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
-import io.sparkcnn.jobs.models.ConvStack;
+import io.sparkcnn.jobs.architectures.ConvStack;
 import io.sparkcnn.workers.augment.AugmentPipeline;
 import io.sparkcnn.workers.augment.AugmentRegistry;
 import io.sparkcnn.workers.augment.Preprocess;

@@ -1,7 +1,7 @@
 package io.sparkcnn.jobs.prepare;
 
-import io.sparkcnn.jobs.data.ImageCheck;
-import io.sparkcnn.jobs.data.Rejected;
+import io.sparkcnn.jobs.source.ImageCheck;
+import io.sparkcnn.jobs.source.Rejected;
 import io.sparkcnn.workers.augment.Preprocess;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.data.folder.ClassIndex;

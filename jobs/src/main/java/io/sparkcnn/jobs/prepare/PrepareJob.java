@@ -1,18 +1,17 @@
 package io.sparkcnn.jobs.prepare;
 
-import io.sparkcnn.driver.report.ConsoleReporter;
-import io.sparkcnn.driver.report.RunDirectory;
-import io.sparkcnn.jobs.data.FolderSource;
-import io.sparkcnn.jobs.data.ImageCheck;
-import io.sparkcnn.jobs.data.Manifest;
-import io.sparkcnn.jobs.data.Rejected;
+import io.sparkcnn.driver.progress.ConsoleReporter;
+import io.sparkcnn.driver.output.RunDirectory;
+import io.sparkcnn.jobs.source.FolderSource;
+import io.sparkcnn.jobs.source.ImageCheck;
+import io.sparkcnn.jobs.source.Manifest;
+import io.sparkcnn.jobs.source.Rejected;
 import io.sparkcnn.workers.data.DataException;
 import io.sparkcnn.workers.data.folder.ClassIndex;
 import io.sparkcnn.workers.data.folder.FolderEntry;
 import io.sparkcnn.workers.data.folder.FolderScan;
 import io.sparkcnn.workers.data.folder.FolderScanner;
 import io.sparkcnn.workers.data.folder.Split;
-import io.sparkcnn.workers.train.NativeThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
+import io.sparkcnn.jobs.spark.SparkSettings;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -179,20 +179,7 @@ public final class PrepareJob {
 
     /** Spark's settings for prepare: local[2] unless told otherwise, our progress bar instead of Spark's. */
     public static SparkConf sparkConf(String masterOverride) {
-        SparkConf conf = new SparkConf().setAppName("spark-cnn prepare");
-        if (masterOverride != null) {
-            conf.setMaster(masterOverride);
-        } else if (!conf.contains("spark.master")) {
-            conf.setMaster("local[2]");
-        }
-        // Outside spark-submit, ship the application jar ourselves (as TrainJob does).
-        String appJar = System.getProperty("sparkcnn.app.jar");
-        if (appJar != null && !conf.get("spark.master").startsWith("local") && !conf.contains("spark.jars")) {
-            conf.setJars(new String[] {appJar});
-        }
-        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
-        conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", NativeThreads.OMP_WAIT_POLICY);
-        conf.setIfMissing("spark.driver.host", "127.0.0.1");
+        SparkConf conf = SparkSettings.forCommand("spark-cnn prepare", masterOverride, "local[2]");
         // Only the shards and the manifest belong in the output folder.
         conf.setIfMissing("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false");
         return conf;

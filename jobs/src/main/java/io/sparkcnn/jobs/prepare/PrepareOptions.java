@@ -1,6 +1,6 @@
 package io.sparkcnn.jobs.prepare;
 
-import io.sparkcnn.jobs.data.BadDataPolicy;
+import io.sparkcnn.jobs.source.BadDataPolicy;
 import io.sparkcnn.workers.data.folder.SplitFractions;
 import java.nio.file.Path;
 

@@ -1,6 +1,6 @@
 package io.sparkcnn.jobs.prepare;
 
-import io.sparkcnn.jobs.data.Manifest;
+import io.sparkcnn.jobs.source.Manifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

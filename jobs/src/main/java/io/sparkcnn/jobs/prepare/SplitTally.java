@@ -1,6 +1,6 @@
 package io.sparkcnn.jobs.prepare;
 
-import io.sparkcnn.jobs.data.Rejected;
+import io.sparkcnn.jobs.source.Rejected;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,6 +1,6 @@
 package io.sparkcnn.jobs.prepare;
 
-import io.sparkcnn.driver.report.ConsoleReporter;
+import io.sparkcnn.driver.progress.ConsoleReporter;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -27,12 +27,17 @@ public final class Environment {
     public static Map<String, Object> versions(String sparkVersion) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("spark", sparkVersion);
-        v.put("dl4j", mavenVersion("org.deeplearning4j", "deeplearning4j-nn", "1.0.0-M2"));
+        v.put("dl4j", dl4jVersion());
         v.put("nd4j", mavenVersion("org.nd4j", "nd4j-api", null));
         v.put("scala", scala.util.Properties.versionNumberString());
         v.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ", "
                 + System.getProperty("java.vendor") + ")");
         return v;
+    }
+
+    /** The version of DL4J on the classpath, from its jar's Maven metadata. */
+    public static String dl4jVersion() {
+        return mavenVersion("org.deeplearning4j", "deeplearning4j-nn", "unknown");
     }
 
     /** The driver's machine: cores, physical memory, the driver's heap, the OS and the CPU model. */

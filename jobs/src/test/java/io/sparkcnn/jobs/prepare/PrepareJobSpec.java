@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkcnn.driver.report.ConsoleReporter;
-import io.sparkcnn.jobs.data.BadDataPolicy;
-import io.sparkcnn.jobs.data.Manifest;
-import io.sparkcnn.jobs.data.Rejected;
-import io.sparkcnn.jobs.data.ShardSource;
+import io.sparkcnn.driver.progress.ConsoleReporter;
+import io.sparkcnn.jobs.source.BadDataPolicy;
+import io.sparkcnn.jobs.source.Manifest;
+import io.sparkcnn.jobs.source.Rejected;
+import io.sparkcnn.jobs.source.ShardSource;
 import io.sparkcnn.workers.augment.Preprocess;
 import io.sparkcnn.workers.data.DataException;
 import io.sparkcnn.workers.data.LabeledImage;

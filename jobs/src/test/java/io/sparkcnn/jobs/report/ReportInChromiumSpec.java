@@ -1,13 +1,14 @@
 package io.sparkcnn.jobs.report;
 
+import io.sparkcnn.jobs.cli.ReportCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sparkcnn.driver.report.ConsoleReporter;
-import io.sparkcnn.jobs.TrainJob;
+import io.sparkcnn.driver.progress.ConsoleReporter;
+import io.sparkcnn.jobs.train.TrainJob;
 import io.sparkcnn.jobs.config.JobConfig;
 import java.awt.image.BufferedImage;
 import java.io.File;

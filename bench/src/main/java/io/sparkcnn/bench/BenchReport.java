@@ -1,0 +1,224 @@
+package io.sparkcnn.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Gathers the benchmark's runs (each a {@code metrics.json}) into one markdown table and {@code bench.json},
+ * with every row's speed as a ratio to the first row (plain DL4J, the ceiling) measured in the same run.
+ */
+@Command(name = "bench-report", mixinStandardHelpOptions = true,
+        description = "Print the benchmark table from runs' metrics.json and write bench.json.")
+final class BenchReport implements Callable<Integer> {
+    @Parameters(paramLabel = "LABEL=DIR", description = "A row's label and its run folder; the first is the"
+            + " reference for the ratios.")
+    List<String> rows;
+
+    @Option(names = "--json", required = true, paramLabel = "FILE")
+    File json;
+
+    @Option(names = "--gemm", paramLabel = "FILE", description = "bench-gemm's JSON: the GEMM ceiling and the"
+            + " training FLOPs per image, for the fraction of peak.")
+    File gemm;
+
+    @Option(names = "--pipeline", paramLabel = "FILE", description = "bench-pipeline's JSON, for the image"
+            + " pipeline's table.")
+    File pipeline;
+
+    @Override
+    public Integer call() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        List<Map<String, Object>> table = new ArrayList<>();
+        double reference = Double.NaN;
+        StringBuilder md = new StringBuilder();
+        Map<String, JsonNode> byLetter = new LinkedHashMap<>();
+        JsonNode peak = gemm != null && gemm.isFile() ? mapper.readTree(gemm) : null;
+        double flopsPerImage = peak == null ? Double.NaN : peak.get("training_flops_per_image").asDouble();
+        double peakFlops = peak == null ? Double.NaN : peak.get("gemm_gflops").asDouble() * 1e9;
+        md.append("| row | master | train img/s | vs plain DL4J | % of GEMM peak | inference img/s | time to target"
+                + " | test accuracy | averaging overhead | MB per round to / from workers |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String row : rows) {
+            int eq = row.indexOf('=');
+            String label = row.substring(0, eq);
+            File metricsFile = new File(row.substring(eq + 1), "metrics.json");
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("row", label);
+            if (!metricsFile.isFile()) {
+                r.put("error", "no " + metricsFile + ": the run failed, see its log");
+                md.append(String.format(Locale.ROOT, "| %s | failed: no metrics.json | | | | | | | | |%n", label));
+                table.add(r);
+                continue;
+            }
+            JsonNode m = mapper.readTree(metricsFile);
+            byLetter.put(label.substring(0, 1), m);
+            double speed = m.get("train_images_per_second").asDouble();
+            if (Double.isNaN(reference)) {
+                reference = speed;
+            }
+            double inference = m.path("inference_images_per_second").asDouble(Double.NaN);
+            double peakShare = speed * flopsPerImage / peakFlops;
+            r.put("master", m.path("master").asText());
+            r.put("train_images_per_second", speed);
+            r.put("ratio_to_reference", speed / reference);
+            r.put("inference_images_per_second", inference);
+            r.put("share_of_gemm_peak", peakShare);
+            r.put("test_accuracy", m.get("test_accuracy").asDouble());
+            r.put("training_seconds", m.path("training_seconds").asDouble());
+            r.put("wall_seconds", m.path("wall_seconds").asDouble());
+            for (String key : List.of("seconds_to_target", "not_reached_in_seconds", "target_accuracy",
+                    "averaging_overhead_share", "mean_round_seconds", "bytes_to_workers_per_round",
+                    "bytes_from_workers_per_round", "rounds_run")) {
+                if (m.hasNonNull(key)) {
+                    r.put(key, m.get(key).isNumber() ? m.get(key).numberValue() : m.get(key).asText());
+                }
+            }
+            table.add(r);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.2fx | %s | %s | %s | %.4f | %s | %s |%n",
+                    label, r.get("master"), speed, speed / reference,
+                    Double.isNaN(peakShare) ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * peakShare),
+                    Double.isNaN(inference) ? "" : String.format(Locale.ROOT, "%,.0f", inference),
+                    timeToTarget(m), r.get("test_accuracy"),
+                    m.hasNonNull("averaging_overhead_share")
+                            ? String.format(Locale.ROOT, "%.1f%%", 100 * m.get("averaging_overhead_share").asDouble()) : "",
+                    m.hasNonNull("bytes_to_workers_per_round")
+                            ? String.format(Locale.ROOT, "%.1f / %.1f", m.get("bytes_to_workers_per_round").asDouble() / 1e6,
+                                    m.get("bytes_from_workers_per_round").asDouble() / 1e6) : ""));
+        }
+        if (peak != null) {
+            md.append(String.format(Locale.ROOT, "%nCompute ceiling measured in this run: float32 GEMM %.1f GFLOP/s"
+                            + " (ND4J, %d thread(s)); %s training costs %.2f MFLOP per image (%s: %,d)."
+                            + " %% of GEMM peak = train img/s x FLOP per image / GEMM FLOP/s.%n",
+                    peak.get("gemm_gflops").asDouble(), peak.get("threads").asInt(), peak.get("architecture").asText(),
+                    flopsPerImage / 1e6, peak.get("training_flops_formula").asText() + ", forward multiply-adds",
+                    peak.get("forward_multiply_adds_per_image").asLong()));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Double> speeds = new LinkedHashMap<>();
+        table.forEach(r -> speeds.put(String.valueOf(r.get("row")).substring(0, 2),
+                (Double) r.getOrDefault("train_images_per_second", Double.NaN)));
+        if (speeds.containsKey("c.") && speeds.containsKey("e.")) {
+            double cost = 1 - speeds.get("e.") / speeds.get("c.");
+            out.put("augmentation_training_cost", cost);
+            md.append(String.format(Locale.ROOT, "%nTraining with augmentation (e) against without (c): %.1f%% %s.%n",
+                    100 * Math.abs(cost), cost >= 0 ? "slower" : "faster"));
+        }
+        Map<String, Object> targets = targets(byLetter, md);
+        if (!targets.isEmpty()) {
+            out.put("targets", targets);
+        }
+        if (peak != null) {
+            out.put("gemm", mapper.convertValue(peak, Map.class));
+        }
+        if (pipeline != null && pipeline.isFile()) {
+            JsonNode p = mapper.readTree(pipeline);
+            out.put("pipeline", mapper.convertValue(p, Map.class));
+            md.append(String.format(Locale.ROOT, "%n| image pipeline, 1 core | images/s |%n|---|---:|%n"
+                            + "| decode 224x224 RGB JPEG | %,.0f |%n| decode + %s | %,.0f |%n",
+                    p.get("decode_images_per_second_per_core").asDouble(), p.get("augmentation").asText(),
+                    p.get("decode_augment_images_per_second_per_core").asDouble()));
+        }
+        System.out.print(md);
+        out.put("rows", table);
+        out.put("markdown", md.toString());
+        mapper.enable(SerializationFeature.INDENT_OUTPUT).writeValue(json, out);
+        System.out.println("wrote " + json);
+        return 0;
+    }
+
+    /**
+     * The issue's targets, as ratios within this run: this engine (c local, d cluster) against plain DL4J (a), the
+     * DL4J rows against DJL/PyTorch (j), and every row's time to the target accuracy against stock dl4j-spark's
+     * (b). When b did not reach the target within its cap, its time is only known to exceed the cap, so a row's
+     * ratio is an upper bound ("< 0.40x").
+     */
+    static Map<String, Object> targets(Map<String, JsonNode> rows, StringBuilder md) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        List<String> lines = new ArrayList<>();
+        JsonNode plain = rows.get("a");
+        for (String engine : List.of("c", "d")) {
+            if (plain != null && rows.containsKey(engine)) {
+                double ratio = speed(rows.get(engine)) / speed(plain);
+                out.put(engine + "_train_speed_vs_plain", ratio);
+                lines.add(String.format(Locale.ROOT, "- %s/a train img/s: %.2fx (target >= 0.90x): %s", engine, ratio,
+                        ratio >= 0.9 ? "met" : "not met"));
+            }
+        }
+        JsonNode pytorch = rows.get("j");
+        for (String dl4j : List.of("a", "c", "d")) {
+            if (pytorch != null && rows.containsKey(dl4j)) {
+                double ratio = speed(rows.get(dl4j)) / speed(pytorch);
+                out.put(dl4j + "_train_speed_vs_pytorch", ratio);
+                lines.add(String.format(Locale.ROOT, "- %s/j train img/s (DL4J against DJL/PyTorch): %.2fx (target"
+                        + " >= 0.50x): %s", dl4j, ratio, ratio >= 0.5 ? "met" : "not met"));
+            }
+        }
+        JsonNode stock = rows.get("b");
+        if (stock != null && (stock.hasNonNull("seconds_to_target") || stock.hasNonNull("not_reached_in_seconds"))) {
+            boolean stockReached = stock.hasNonNull("seconds_to_target");
+            double stockSeconds = stockReached ? stock.get("seconds_to_target").asDouble()
+                    : stock.get("not_reached_in_seconds").asDouble();
+            rows.forEach((letter, m) -> {
+                if (letter.equals("b") || !m.hasNonNull("seconds_to_target")) {
+                    return;
+                }
+                double ratio = m.get("seconds_to_target").asDouble() / stockSeconds;
+                out.put(letter + "_time_to_target_vs_stock", ratio);
+                out.put(letter + "_time_to_target_vs_stock_is_upper_bound", !stockReached);
+                lines.add(String.format(Locale.ROOT, "- %s/b time to the target accuracy: %s%.2fx%s (target <= 0.50x):"
+                                + " %s", letter, stockReached ? "" : "< ", ratio,
+                        stockReached ? "" : String.format(Locale.ROOT, ", b had not reached it after %.0f s",
+                                stockSeconds),
+                        ratio <= 0.5 ? "met" : stockReached ? "not met" : "not shown"));
+            });
+        }
+        JsonNode fixed = rows.get("c");
+        JsonNode adaptive = rows.get("g");
+        if (fixed != null && adaptive != null) {
+            // The adaptive averaging option is worth its place only if it reaches the target sooner than (c).
+            String verdict;
+            if (fixed.hasNonNull("seconds_to_target") && adaptive.hasNonNull("seconds_to_target")) {
+                double ratio = adaptive.get("seconds_to_target").asDouble() / fixed.get("seconds_to_target").asDouble();
+                out.put("g_time_to_target_vs_c", ratio);
+                verdict = String.format(Locale.ROOT, "%.2fx", ratio);
+            } else {
+                verdict = "not comparable: " + BenchReport.timeToTarget(fixed) + " (c) against "
+                        + BenchReport.timeToTarget(adaptive) + " (g)";
+            }
+            lines.add(String.format(Locale.ROOT, "- g/c time to the target accuracy (adaptive against fixed"
+                    + " averaging frequency): %s; averaging rounds %s against %s", verdict,
+                    adaptive.path("rounds_run").asText("?"), fixed.path("rounds_run").asText("?")));
+        }
+        if (!lines.isEmpty()) {
+            md.append("\nTargets, as ratios within this run:\n");
+            lines.forEach(line -> md.append(line).append('\n'));
+        }
+        return out;
+    }
+
+    private static double speed(JsonNode m) {
+        return m.get("train_images_per_second").asDouble();
+    }
+
+    /** "123 s" when the run reached its race's target, "not reached in 456 s" when not, blank without a race. */
+    static String timeToTarget(JsonNode m) {
+        if (m.hasNonNull("seconds_to_target")) {
+            return String.format(Locale.ROOT, "%.0f s", m.get("seconds_to_target").asDouble());
+        }
+        if (m.hasNonNull("not_reached_in_seconds")) {
+            return String.format(Locale.ROOT, "not reached in %.0f s", m.get("not_reached_in_seconds").asDouble());
+        }
+        return "";
+    }
+}

@@ -1,0 +1,88 @@
+package io.sparkcnn.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchReportTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachRowGetsItsShareOfTheMeasuredGemmPeakItsRaceResultAndItsAveragingTraffic() throws Exception {
+        write("plain/metrics.json", "{\"master\": \"single JVM\", \"train_images_per_second\": 500,"
+                + " \"inference_images_per_second\": 2000, \"test_accuracy\": 0.905, \"seconds_to_target\": 120.5}");
+        write("engine/metrics.json", "{\"master\": \"local[2]\", \"train_images_per_second\": 450,"
+                + " \"test_accuracy\": 0.88, \"not_reached_in_seconds\": 240.2, \"averaging_overhead_share\": 0.1,"
+                + " \"bytes_to_workers_per_round\": 10344960, \"bytes_from_workers_per_round\": 10344960}");
+        write("gemm.json", "{\"threads\": 2, \"gemm_gflops\": 50.0, \"architecture\": \"lenet5\","
+                + " \"forward_multiply_adds_per_image\": 2293000, \"training_flops_per_image\": 13758000,"
+                + " \"training_flops_formula\": \"3 x 2 x MACs\"}");
+        Path json = dir.resolve("bench.json");
+        int exit = BenchMain.commandLine().execute("bench-report", "--json", json.toString(), "--gemm",
+                dir.resolve("gemm.json").toString(), "a. plain=" + dir.resolve("plain"), "c. engine=" + dir.resolve("engine"),
+                "d. missing=" + dir.resolve("missing"));
+        assertEquals(0, exit);
+        JsonNode out = new ObjectMapper().readTree(json.toFile());
+        JsonNode plain = out.get("rows").get(0);
+        assertEquals(500.0 * 13758000 / 50e9, plain.get("share_of_gemm_peak").asDouble(), 1e-9);
+        assertEquals(120.5, plain.get("seconds_to_target").asDouble(), 1e-9);
+        JsonNode engine = out.get("rows").get(1);
+        assertEquals(0.9, engine.get("ratio_to_reference").asDouble(), 1e-9);
+        String md = out.get("markdown").asText();
+        assertTrue(md.contains("| 121 s |"), md);
+        assertTrue(md.contains("not reached in 240 s"), md);
+        assertTrue(md.contains("10.3 / 10.3"), md);
+        assertTrue(md.contains("| d. missing | failed: no metrics.json"), md);
+    }
+
+    @Test
+    void theTargetsAreRatiosWithinTheRunAndAnUnfinishedStockRaceGivesOnlyAnUpperBound() throws Exception {
+        write("a/metrics.json", "{\"train_images_per_second\": 500, \"test_accuracy\": 0.9,"
+                + " \"seconds_to_target\": 400}");
+        write("b/metrics.json", "{\"train_images_per_second\": 95, \"test_accuracy\": 0.86,"
+                + " \"not_reached_in_seconds\": 800}");
+        write("c/metrics.json", "{\"train_images_per_second\": 560, \"test_accuracy\": 0.9,"
+                + " \"seconds_to_target\": 300, \"rounds_run\": 900}");
+        write("g/metrics.json", "{\"train_images_per_second\": 600, \"test_accuracy\": 0.9,"
+                + " \"seconds_to_target\": 240, \"rounds_run\": 500}");
+        write("d/metrics.json", "{\"train_images_per_second\": 440, \"test_accuracy\": 0.9,"
+                + " \"seconds_to_target\": 440}");
+        write("j/metrics.json", "{\"train_images_per_second\": 1000, \"test_accuracy\": 0.9,"
+                + " \"seconds_to_target\": 100}");
+        Path json = dir.resolve("bench.json");
+        int exit = BenchMain.commandLine().execute("bench-report", "--json", json.toString(), "a. plain=" + dir.resolve("a"),
+                "b. stock=" + dir.resolve("b"), "c. local=" + dir.resolve("c"), "d. cluster=" + dir.resolve("d"),
+                "g. adaptive=" + dir.resolve("g"), "j. pytorch=" + dir.resolve("j"));
+        assertEquals(0, exit);
+        JsonNode out = new ObjectMapper().readTree(json.toFile());
+        JsonNode targets = out.get("targets");
+        assertEquals(1.12, targets.get("c_train_speed_vs_plain").asDouble(), 1e-9);
+        assertEquals(0.88, targets.get("d_train_speed_vs_plain").asDouble(), 1e-9);
+        assertEquals(0.56, targets.get("c_train_speed_vs_pytorch").asDouble(), 1e-9);
+        assertEquals(0.375, targets.get("c_time_to_target_vs_stock").asDouble(), 1e-9);
+        assertTrue(targets.get("c_time_to_target_vs_stock_is_upper_bound").asBoolean());
+        String md = out.get("markdown").asText();
+        assertTrue(md.contains("- d/a train img/s: 0.88x (target >= 0.90x): not met"), md);
+        assertTrue(md.contains("- c/j train img/s (DL4J against DJL/PyTorch): 0.56x (target >= 0.50x): met"), md);
+        assertTrue(md.contains("- c/b time to the target accuracy: < 0.38x, b had not reached it after 800 s"
+                + " (target <= 0.50x): met"), md);
+        assertTrue(md.contains("- d/b time to the target accuracy: < 0.55x, b had not reached it after 800 s"
+                + " (target <= 0.50x): not shown"), md);
+        assertEquals(0.8, targets.get("g_time_to_target_vs_c").asDouble(), 1e-9);
+        assertTrue(md.contains("- g/c time to the target accuracy (adaptive against fixed averaging frequency):"
+                + " 0.80x; averaging rounds 500 against 900"), md);
+    }
+
+    private void write(String name, String content) throws Exception {
+        Path file = dir.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+    }
+}

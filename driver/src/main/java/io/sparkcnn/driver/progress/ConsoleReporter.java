@@ -1,0 +1,121 @@
+package io.sparkcnn.driver.progress;
+
+import io.sparkcnn.driver.engine.EpochStats;
+import io.sparkcnn.driver.engine.Position;
+import io.sparkcnn.driver.engine.RoundStats;
+import io.sparkcnn.driver.engine.TrainingListener;
+import io.sparkcnn.workers.train.ModelState;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * The one place that prints what the user sees of a run. On a terminal each epoch is a progress bar redrawn in
+ * place (rounds done, images/s, loss, ETA); in a log or CI, where a carriage return would only pile up, it is
+ * a plain line at the start and end of each epoch, at every tenth of it and at least every 30 seconds.
+ */
+public final class ConsoleReporter implements TrainingListener {
+    private final PrintStream out;
+    private final boolean bar;
+    private long firstRoundAt;
+    private long roundsTimed;
+    private long epochStartedAt;
+    private int epochRoundsTimed;
+    private int lastLined;
+    private long lastLineAt;
+    /** The bar on screen, without its line end; empty when there is none. */
+    private String shownBar = "";
+
+    /** Plain lines, for logs and tests. */
+    public ConsoleReporter(PrintStream out) {
+        this(out, false);
+    }
+
+    /** {@code bar}: draw a progress bar redrawn in place with carriage returns, for a terminal. */
+    public ConsoleReporter(PrintStream out, boolean bar) {
+        this.out = out;
+        this.bar = bar;
+    }
+
+    /**
+     * A reporter on standard output: {@code progress} is {@code bar}, {@code lines}, or {@code auto}, a bar
+     * when standard output is a terminal (Java gives a console only then).
+     */
+    public static ConsoleReporter forStdout(String progress) {
+        boolean bar = switch (progress) {
+            case "bar" -> true;
+            case "lines" -> false;
+            case "auto" -> System.console() != null;
+            default -> throw new IllegalArgumentException("--progress " + progress + ": use auto, bar or lines.");
+        };
+        return new ConsoleReporter(System.out, bar);
+    }
+
+    public void say(String format, Object... args) {
+        String text = String.format(Locale.ROOT, format, args);
+        if (shownBar.isEmpty()) {
+            out.println(text);
+        } else {
+            // Over the bar, then the bar again below the message.
+            out.print("\r" + pad(text, shownBar.length()) + System.lineSeparator() + shownBar);
+        }
+        out.flush();
+    }
+
+    @Override
+    public void onRound(RoundStats r, ModelState state, Position next) {
+        long now = System.nanoTime();
+        if (roundsTimed == 0) {
+            firstRoundAt = now - r.wallNanos();
+        }
+        // Rounds are timed in units of tau steps, the unit the run's remaining work is counted in.
+        if (r.firstOfEpoch() || epochRoundsTimed == 0) {
+            epochStartedAt = now - r.wallNanos();
+            epochRoundsTimed = 0;
+            lastLined = 0;
+        }
+        roundsTimed += r.units();
+        epochRoundsTimed += r.units();
+        long remainingInRun = (long) (r.epochs() - r.epoch()) * r.roundsInEpoch() + r.roundsInEpoch() - r.round();
+        double runEta = ProgressLine.eta((now - firstRoundAt) / 1e9, roundsTimed, remainingInRun);
+        if (bar) {
+            double epochEta = ProgressLine.eta((now - epochStartedAt) / 1e9, epochRoundsTimed,
+                    r.roundsInEpoch() - r.round());
+            String drawn = ProgressLine.bar(r, epochEta, runEta);
+            out.print("\r" + pad(drawn, shownBar.length()));
+            shownBar = drawn;
+            if (r.round() == r.roundsInEpoch()) {
+                out.println();
+                shownBar = "";
+            }
+            out.flush();
+        } else if (ProgressLine.lineDue(r.round(), r.roundsInEpoch(), lastLined, (now - lastLineAt) / 1e9)) {
+            say("%s", ProgressLine.line(r, runEta));
+            lastLined = r.round();
+            lastLineAt = now;
+        }
+    }
+
+    private static String pad(String text, int width) {
+        return text.length() >= width ? text : text + " ".repeat(width - text.length());
+    }
+
+    @Override
+    public void onRollback(String why, double rateScale, int rollbacks) {
+        say("%s%nrolled back to the parameters before that round; it runs again at %.3g times the learning rate"
+                + " (rollback %d)", why.replaceFirst("\\. Lower training.*$", ""), rateScale, rollbacks);
+    }
+
+    @Override
+    public void onEpochEnd(EpochStats e, ModelState state) {
+        say("epoch %d done: %,d images in %s, %,.0f img/s, mean loss %.4f, averaging overhead %.0f%%",
+                e.epoch(), e.examples(), duration(e.seconds()), e.imagesPerSecond(), e.meanLoss(),
+                100 * e.overheadShare());
+    }
+
+    public static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
+                : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60)
+                : s + "s";
+    }
+}

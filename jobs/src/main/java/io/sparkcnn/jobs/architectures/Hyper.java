@@ -1,0 +1,50 @@
+package io.sparkcnn.jobs.architectures;
+
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+/**
+ * What every architecture takes from the job besides its input and classes: the seed for initialisation,
+ * the optimiser, the regularisers and gradient clipping, and the dropout rate of its fully connected layers
+ * (NaN: the architecture's published rate).
+ */
+public record Hyper(long seed, IUpdater updater, double l1, double l2, double weightDecay, double dropout,
+                    double gradientClip) {
+
+    public static Hyper of(long seed, IUpdater updater) {
+        return new Hyper(seed, updater, 0, 0, 0, Double.NaN, 0);
+    }
+
+    /** DL4J's network-wide builder with these settings; layers inherit them. */
+    public NeuralNetConfiguration.Builder base(WeightInit init) {
+        NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .weightInit(init)
+                .updater(updater);
+        if (l1 > 0) {
+            b.l1(l1);
+        }
+        if (l2 > 0) {
+            b.l2(l2);
+        }
+        if (weightDecay > 0) {
+            // DL4J's WeightDecay is the decoupled form of Loshchilov and Hutter: with Adam it is AdamW.
+            b.weightDecay(weightDecay, true);
+        }
+        if (gradientClip > 0) {
+            b.gradientNormalization(GradientNormalization.ClipL2PerLayer).gradientNormalizationThreshold(gradientClip);
+        }
+        return b;
+    }
+
+    /**
+     * DL4J's dropout argument for a layer whose input should be dropped at this job's rate, or at
+     * {@code published} when the job gives none: DL4J takes the probability to keep, not to drop. 0 = none.
+     */
+    public double keepProbability(double published) {
+        double rate = Double.isNaN(dropout) ? published : dropout;
+        return rate <= 0 ? 0 : 1 - rate;
+    }
+}

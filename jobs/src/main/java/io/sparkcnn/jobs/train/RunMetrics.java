@@ -1,0 +1,117 @@
+package io.sparkcnn.jobs.train;
+
+import io.sparkcnn.driver.eval.DistributedEvaluator;
+import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.source.Rejected;
+import io.sparkcnn.jobs.architectures.summary.ModelSummary;
+import io.sparkcnn.jobs.report.Environment;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.evaluation.classification.Evaluation;
+
+/** What a run writes to {@code metrics.json}: results, speed, the per-epoch history and the config. */
+public final class RunMetrics {
+    private RunMetrics() {}
+
+    /** JSON has no NaN: a value that could not be measured (a loss, a rate) is null. */
+    static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    static Map<String, Object> of(JobConfig job, List<String> classNames, RunProgress progress,
+                                  DistributedEvaluator.Scored scored, long testImages, ModelSummary summary,
+                                  List<Rejected> rejected, String master, String sparkVersion, long began) {
+        Evaluation test = scored.evaluation();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job", job.name());
+        m.put("kind", "train");
+        m.put("status", "finished");
+        m.put("architecture", job.model().architecture());
+        m.put("test_accuracy", test.accuracy());
+        m.put("test_loss", finite(scored.meanLoss()));
+        m.put("test_images", testImages);
+        if (classNames.size() > 5) {
+            m.put("test_top5_accuracy", test.topNAccuracy());
+        }
+        m.put("kept_model", Double.isNaN(progress.bestAccuracy()) ? "last" : "best-validation");
+        m.put("best_epoch", progress.bestEpoch());
+        m.put("best_validation_accuracy", Double.isNaN(progress.bestAccuracy()) ? null : progress.bestAccuracy());
+        m.put("stopped_early", progress.stoppedEarly());
+        m.put("epochs", job.training().epochs());
+        m.put("epochs_run", progress.history.size());
+        m.put("train_images_per_second", progress.examples() / progress.trainingSeconds());
+        m.put("training_seconds", progress.trainingSeconds());
+        m.put("wall_seconds", (System.nanoTime() - began) / 1e9);
+        m.put("examples_trained", progress.examples());
+        m.put("parameters", summary.totalParameters());
+        m.put("multiply_adds_per_image", summary.totalMultiplyAdds());
+        m.put("history", progress.history);
+        m.put("rounds", progress.roundLog.columns());
+        m.put("class_names", classNames);
+        m.put("per_class", perClass(classNames, test));
+        m.put("confusion_matrix", confusion(classNames.size(), test));
+        m.put("rejected_files", rejected);
+        m.put("master", master);
+        m.put("spark_version", sparkVersion);
+        m.put("dl4j_version", Environment.dl4jVersion());
+        m.put("config", job);
+        environment(m, job, summary, sparkVersion);
+        return m;
+    }
+
+    /** Rows actual, columns predicted. */
+    public static int[][] confusion(int n, Evaluation e) {
+        int[][] confusion = new int[n][n];
+        for (int actual = 0; actual < n; actual++) {
+            for (int predicted = 0; predicted < n; predicted++) {
+                confusion[actual][predicted] = e.getConfusion().getCount(actual, predicted);
+            }
+        }
+        return confusion;
+    }
+
+    /**
+     * What a run that failed after its first checkpoint leaves for its report: the error, the history so far,
+     * the configuration and the environment.
+     */
+    static Map<String, Object> failed(JobConfig job, RunProgress progress, ModelSummary summary, String sparkVersion,
+                                      RuntimeException error, long began) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job", job.name());
+        m.put("kind", "train");
+        m.put("status", "failed");
+        m.put("error", error.getClass().getSimpleName() + ": " + error.getMessage());
+        m.put("architecture", job.model().architecture());
+        m.put("epochs", job.training().epochs());
+        m.put("epochs_run", progress.history.size());
+        m.put("wall_seconds", (System.nanoTime() - began) / 1e9);
+        m.put("examples_trained", progress.examples());
+        m.put("history", progress.history);
+        m.put("rounds", progress.roundLog.columns());
+        environment(m, job, summary, sparkVersion);
+        return m;
+    }
+
+    /** The model summary, the configuration text (without credentials), the versions and the machine. */
+    public static void environment(Map<String, Object> m, JobConfig job, ModelSummary summary, String sparkVersion) {
+        if (summary != null) {
+            m.put("model_summary", summary.render());
+        }
+        m.put("config_text", Environment.withoutSecrets(job.resolved()));
+        m.put("versions", Environment.versions(sparkVersion));
+        m.put("machine", Environment.machine());
+    }
+
+    public static List<Map<String, Object>> perClass(List<String> names, Evaluation e) {
+        return java.util.stream.IntStream.range(0, names.size()).mapToObj(c -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("class", names.get(c));
+            row.put("precision", e.precision(c));
+            row.put("recall", e.recall(c));
+            row.put("f1", e.f1(c));
+            row.put("support", e.getConfusion().getActualTotal(c));
+            return row;
+        }).toList();
+    }
+}

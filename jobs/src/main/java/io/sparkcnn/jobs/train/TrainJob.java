@@ -1,0 +1,324 @@
+package io.sparkcnn.jobs.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sparkcnn.driver.checkpoint.Checkpoint;
+import io.sparkcnn.driver.checkpoint.CheckpointStore;
+import io.sparkcnn.driver.engine.AveragingSchedule;
+import io.sparkcnn.driver.engine.AveragingTrainer;
+import io.sparkcnn.driver.engine.DivergencePolicy;
+import io.sparkcnn.driver.engine.LearningRateSchedule;
+import io.sparkcnn.driver.engine.Position;
+import io.sparkcnn.driver.engine.TrainingListener;
+import io.sparkcnn.driver.engine.TrainingPlan;
+import io.sparkcnn.driver.engine.TrainingResult;
+import io.sparkcnn.driver.eval.DistributedEvaluator;
+import io.sparkcnn.driver.cluster.ClusterEvents;
+import io.sparkcnn.driver.progress.ConsoleReporter;
+import io.sparkcnn.driver.cluster.ExecutorWatch;
+import io.sparkcnn.driver.output.RunDirectory;
+import io.sparkcnn.driver.schedule.ReduceOnPlateau;
+import io.sparkcnn.driver.schedule.Schedules;
+import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.spark.SparkSettings;
+import io.sparkcnn.jobs.source.JobData;
+import io.sparkcnn.jobs.inference.ModelInfo;
+import io.sparkcnn.jobs.inference.SavedModel;
+import io.sparkcnn.jobs.architectures.Architectures;
+import io.sparkcnn.jobs.architectures.Finetune;
+import io.sparkcnn.jobs.architectures.summary.ModelSummary;
+import io.sparkcnn.jobs.report.RunReport;
+import io.sparkcnn.workers.data.LabeledImage;
+import io.sparkcnn.workers.train.ModelState;
+import io.sparkcnn.workers.train.NativeBackend;
+import io.sparkcnn.workers.train.NativeThreads;
+import io.sparkcnn.workers.train.NetworkSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.api.NeuralNetwork;
+import org.nd4j.evaluation.classification.Evaluation;
+
+/**
+ * Trains a job end to end: validate the config and the data, build the network and print its summary, start
+ * Spark, run the averaging engine with per-epoch validation, checkpoints and early stopping, evaluate the kept
+ * model on the test set, and write {@code model.zip} and {@code metrics.json} to the run's output folder.
+ * A stopped run continues from its last checkpoint with {@link #resume}.
+ */
+public final class TrainJob {
+    static final String CONFIG_FILE = "job.conf";
+    private static final int CHECKPOINTS_KEPT = 2;
+
+    private final JobConfig job;
+    private final RunDirectory dir;
+    private final boolean resuming;
+    private final String masterOverride;
+    private final ConsoleReporter reporter;
+    private final List<RunInstrument> instruments = new ArrayList<>();
+
+    public TrainJob(JobConfig job, Path out, String masterOverride, ConsoleReporter reporter) {
+        this(job, out, false, masterOverride, reporter);
+    }
+
+    private TrainJob(JobConfig job, Path out, boolean resuming, String masterOverride, ConsoleReporter reporter) {
+        NativeBackend.select();
+        this.job = job;
+        this.resuming = resuming;
+        this.dir = resuming ? RunDirectory.resume(out) : RunDirectory.prepare(out);
+        this.masterOverride = masterOverride;
+        this.reporter = reporter;
+    }
+
+    /**
+     * The job of the stopped run in {@code out}, read from the copy of its config the run saved, with
+     * {@code overrides} (for instance more epochs) applied on top.
+     */
+    public static TrainJob resume(Path out, List<String> overrides, String masterOverride, ConsoleReporter reporter) {
+        Path saved = RunDirectory.stagingOf(out).resolve(CONFIG_FILE);
+        if (!Files.isRegularFile(saved)) {
+            throw new IllegalArgumentException("--resume " + out + ": no stopped run there (expected its config at "
+                    + saved + "); a run that finished has nothing to resume.");
+        }
+        JobConfig job = JobConfig.load(saved.toFile(), overrides);
+        return new TrainJob(job, out, true, masterOverride, reporter);
+    }
+
+    /** Adds a measuring device to the run (the benchmark's); the product itself adds none. */
+    public TrainJob instrument(RunInstrument instrument) {
+        instruments.add(instrument);
+        return this;
+    }
+
+    /** Runs the job and returns what went into {@code metrics.json}. */
+    public Map<String, Object> run() {
+        long began = System.nanoTime();
+        CheckpointStore checkpoints = new CheckpointStore(dir.file("checkpoints"), CHECKPOINTS_KEPT);
+        RunProgress progress = null;
+        ModelSummary summary = null;
+        String sparkVersion = null;
+        try {
+            JobData data = JobData.load(job);
+            NeuralNetwork net = buildNetwork(data);
+            NetworkSpec spec = NetworkSpec.of(net);
+            // The summary also checks every layer's geometry before any Spark job starts.
+            summary = ModelSummary.of(spec, data.shape());
+            reporter.say("%s: %s on %s (network input %s), %d workers x %d thread(s), batch %d per worker,"
+                            + " averaging every %d steps%s, %d epoch(s)",
+                    job.name(), describeModel(), data.sizes(), data.shape(), job.training().workers(), job.training().threadsPerWorker(),
+                    job.training().batchSizePerWorker(), job.training().averagingFrequency(),
+                    "adaptive".equals(job.training().averaging()) ? " (adaptive: up to "
+                            + job.training().adaptiveMaxMultiple() + " x)" : "", job.training().epochs());
+            reporter.say("%s", summary.render());
+            TrainingPlan plan = new TrainingPlan(job.training().workers(), job.training().batchSizePerWorker(),
+                    job.training().averagingFrequency(), job.training().epochs(), job.seed());
+            ReduceOnPlateau plateau = "plateau".equals(job.training().schedule())
+                    ? new ReduceOnPlateau(job.training().learningRate(), job.training().decayFactor(),
+                            job.training().minLearningRate(), job.training().plateauPatience())
+                    : null;
+
+            ModelState start = ModelState.of(net);
+            Position from = Position.START;
+            progress = new RunProgress(job, reporter, checkpoints, plateau);
+            if (resuming) {
+                List<String> skipped = new ArrayList<>();
+                Checkpoint last = checkpoints.latest(skipped).orElseThrow(() -> new IllegalArgumentException(
+                        "--resume " + dir.target() + ": no usable checkpoint in " + checkpoints.dir()
+                                + (skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")")));
+                skipped.forEach(s -> reporter.say("skipped damaged checkpoint: %s", s));
+                start = last.state();
+                from = last.next();
+                progress.restore(last.extras(), checkpoints);
+                reporter.say("resuming at epoch %d, round %d (iteration %d)%s", from.epoch(), from.round() + 1,
+                        start.iterations(), "adaptive".equals(job.training().averaging())
+                                ? ", averaging every " + progress.averagingMultiple() + " x tau steps" : "");
+            } else {
+                writeString(dir.file(CONFIG_FILE), job.resolved());
+            }
+
+            Map<String, Object> metrics;
+            try (JavaSparkContext sc = new JavaSparkContext(sparkConf(job, masterOverride))) {
+                sc.setLogLevel("WARN");
+                sparkVersion = sc.version();
+                ClusterEvents events = ClusterEvents.attach(sc);
+                ExecutorWatch watch = ExecutorWatch.start(sc, reporter, job.training().executorWaitTimeout());
+                reporter.say("Spark %s, master %s", sc.version(), sc.master());
+                JobData.Splits splits = data.distribute(sc, job);
+                reportRejected(reporter, splits);
+                int trainCount = Math.toIntExact(splits.trainCount());
+                int stepsPerEpoch = ceilDiv(ceilDiv(trainCount, plan.workers()), plan.batchSizePerWorker());
+                LearningRateSchedule schedule = schedule(stepsPerEpoch, plateau);
+                JavaRDD<LabeledImage> testRdd = splits.test();
+                progress.attach(sc, spec, data, splits.validation(), testRdd);
+                List<TrainingListener> listeners = new ArrayList<>(List.of(progress));
+                for (RunInstrument instrument : instruments) {
+                    instrument.attach(state -> {
+                        sc.setJobDescription("instrument: test accuracy");
+                        return DistributedEvaluator.evaluate(sc, testRdd, spec, state, data.evalBatches(),
+                                data.classNames(), job.training().evalBatchSize()).accuracy();
+                    });
+                    listeners.add(instrument);
+                }
+                TrainingResult result;
+                try {
+                    result = new AveragingTrainer(sc, plan, spec, data.trainBatches(), schedule)
+                            .onDivergence(divergencePolicy(job.training()))
+                            .averaging(averagingSchedule(job.training()))
+                            .fit(splits.train(), trainCount, start, from, progress.averagingMultiple(), listeners);
+                } catch (Exception e) {
+                    // Spark's job abort is a checked SparkException that Scala code throws undeclared.
+                    RuntimeException failure = e instanceof RuntimeException r ? r
+                            : new IllegalStateException(e.getMessage(), e);
+                    throw ResourceErrors.explain(watch.explain(failure), job, sc.getConf().get(
+                            "spark.executor.memory", "1g"), events.describe());
+                }
+                ModelState kept = progress.keptState(result.state());
+                sc.setJobDescription("final test evaluation");
+                long inferenceStart = System.nanoTime();
+                DistributedEvaluator.Scored scored = DistributedEvaluator.scored(sc, testRdd, spec, kept,
+                        data.evalBatches(), data.classNames(), job.training().evalBatchSize());
+                double inferenceSeconds = (System.nanoTime() - inferenceStart) / 1e9;
+                Evaluation test = scored.evaluation();
+                reporter.say("test accuracy %.4f on %,d images (%s)%n%s", test.accuracy(), splits.testCount(),
+                        progress.keptDescription(), test.stats(false, true));
+                kept.applyTo(net);
+                metrics = RunMetrics.of(job, data.classNames(), progress, scored, splits.testCount(), summary,
+                        splits.rejected(), sc.master(), sc.version(), began);
+                metrics.put("cluster_events", events.toMap());
+                metrics.put("divergence_rollbacks", progress.rollbacks);
+                metrics.put("inference_images_per_second", splits.testCount() / inferenceSeconds);
+                instruments.forEach(i -> metrics.putAll(i.metrics()));
+                String happened = events.describe();
+                if (!happened.isEmpty()) {
+                    reporter.say("%s", happened);
+                }
+            }
+            SavedModel.write(net, ModelInfo.of(job, data), dir.file("model.zip"));
+            writeJson(dir.file("metrics.json"), metrics);
+            writeReport();
+            dir.commit();
+            reporter.say("wrote %s (model.zip, metrics.json, report.html, checkpoints/)", dir.target());
+            return metrics;
+        } catch (RuntimeException e) {
+            if (checkpoints.list().isEmpty()) {
+                dir.abandon();
+            } else {
+                if (progress != null) {
+                    try {
+                        writeJson(dir.file("metrics.json"), RunMetrics.failed(job, progress, summary, sparkVersion, e,
+                                began));
+                        writeReport();
+                    } catch (RuntimeException reportFailure) {
+                        e.addSuppressed(reportFailure);
+                    }
+                }
+                reporter.say("the run stopped; its checkpoints are kept: continue it with --resume %s", dir.target());
+            }
+            throw e;
+        }
+    }
+
+    /** The report is a view of metrics.json: a failure to draw it is told, and does not cost the trained model. */
+    private void writeReport() {
+        try {
+            RunReport.write(dir.file(RunReport.FILE).getParent());
+        } catch (RuntimeException e) {
+            reporter.say("could not write %s (%s); write it later with: report %s", RunReport.FILE, e, dir.target());
+        }
+    }
+
+    private NeuralNetwork buildNetwork(JobData data) {
+        JobConfig.Model m = job.model();
+        if (m.finetuneFrom() != null && !m.finetuneFrom().isBlank()) {
+            NeuralNetwork saved = Finetune.load(m.finetuneFrom());
+            return Finetune.adapt(saved, data.classes(), m.freezeLayers(), Architectures.hyper(job));
+        }
+        return Architectures.build(job, data.shape(), data.classes()).build();
+    }
+
+    private String describeModel() {
+        JobConfig.Model m = job.model();
+        return m.finetuneFrom() == null || m.finetuneFrom().isBlank() ? m.architecture()
+                : "fine-tuning " + m.finetuneFrom() + " (" + m.freezeLayers() + " layers frozen)";
+    }
+
+    private LearningRateSchedule schedule(int stepsPerEpoch, ReduceOnPlateau plateau) {
+        JobConfig.Training t = job.training();
+        if ("adadelta".equals(t.updater())) {
+            return LearningRateSchedule.constant(Double.NaN);
+        }
+        double base = t.learningRate();
+        long total = (long) stepsPerEpoch * t.epochs();
+        LearningRateSchedule main = switch (t.schedule()) {
+            case "step" -> Schedules.step(base, t.decayEpochs(), t.decayFactor());
+            case "exponential" -> Schedules.exponential(base, t.decayFactor());
+            case "cosine" -> Schedules.cosine(base, t.minLearningRate(), total);
+            case "plateau" -> plateau;
+            default -> LearningRateSchedule.constant(base);
+        };
+        return Schedules.warmup(main, (long) t.warmupEpochs() * stepsPerEpoch);
+    }
+
+    /** Every file left out is named, with its reason; none disappears silently. */
+    public static void reportRejected(ConsoleReporter reporter, JobData.Splits splits) {
+        if (splits.rejected().isEmpty()) {
+            return;
+        }
+        reporter.say("%d file(s) left out (listed in metrics.json):", splits.rejected().size());
+        splits.rejected().stream().limit(20).forEach(r -> reporter.say("  %s: %s", r.path(), r.reason()));
+        if (splits.rejected().size() > 20) {
+            reporter.say("  ... and %d more", splits.rejected().size() - 20);
+        }
+    }
+
+    /** Spark's settings for {@code job}; {@code masterOverride} (from --master) wins over the config's. */
+    public static SparkConf sparkConf(JobConfig job, String masterOverride) {
+        JobConfig.Training t = job.training();
+        int cores = t.workers() * t.threadsPerWorker();
+        SparkConf conf = SparkSettings.forCommand("spark-cnn " + job.name(), masterOverride,
+                job.master().equals("local") ? "local[" + cores + "]" : job.master());
+        conf.set("spark.task.cpus", Integer.toString(t.threadsPerWorker()));
+        conf.set("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(t.threadsPerWorker()));
+        // Averaging rounds are short: do not let a round wait for data locality.
+        conf.setIfMissing("spark.locality.wait", "0s");
+        return conf;
+    }
+
+    static DivergencePolicy divergencePolicy(JobConfig.Training t) {
+        return "rollback".equals(t.onDivergence())
+                ? new DivergencePolicy(true, t.divergenceRateFactor(), t.maxRollbacks())
+                : DivergencePolicy.STOP;
+    }
+
+    static AveragingSchedule averagingSchedule(JobConfig.Training t) {
+        return "adaptive".equals(t.averaging())
+                ? new AveragingSchedule(t.adaptiveMaxMultiple(), t.adaptiveLow(), t.adaptiveHigh())
+                : AveragingSchedule.FIXED;
+    }
+
+    static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    public static void writeJson(Path file, Object value) {
+        try {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeString(Path file, String content) {
+        try {
+            Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

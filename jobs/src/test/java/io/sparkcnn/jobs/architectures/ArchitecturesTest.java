@@ -1,0 +1,140 @@
+package io.sparkcnn.jobs.architectures;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkcnn.jobs.architectures.summary.ModelSummary;
+import io.sparkcnn.workers.data.ImageShape;
+import io.sparkcnn.workers.train.NetworkSpec;
+import io.sparkcnn.workers.train.Networks;
+import java.util.Arrays;
+import java.util.List;
+import org.deeplearning4j.nn.api.NeuralNetwork;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+
+/** Every architecture builds for a small input, runs a forward and a backward pass, and has the published size. */
+class ArchitecturesTest {
+    private static final Hyper HYPER = Hyper.of(1, new Sgd(0.01));
+
+    static NetworkSpec build(String name, ImageShape input, int classes) {
+        return switch (name) {
+            case "lenet5" -> LeNet5.spec(input, classes, HYPER, false);
+            case "alexnet" -> AlexNet.spec(input, classes, HYPER);
+            case "vgg16" -> Vgg.spec(input, classes, HYPER, 16);
+            case "vgg19" -> Vgg.spec(input, classes, HYPER, 19);
+            case "googlenet" -> GoogLeNet.spec(input, classes, HYPER);
+            case "resnet18" -> ResNet.imageNet(input, classes, HYPER, 18);
+            case "resnet34" -> ResNet.imageNet(input, classes, HYPER, 34);
+            case "resnet50" -> ResNet.imageNet(input, classes, HYPER, 50);
+            case "resnet20" -> ResNet.cifar(input, classes, HYPER, 20);
+            case "resnet56" -> ResNet.cifar(input, classes, HYPER, 56);
+            case "mobilenet" -> MobileNet.spec(input, classes, HYPER, 0.25);
+            case "convnetjs" -> ConvStack.convNetJs().spec(input, classes, HYPER);
+            case "custom" -> ConvStack.parse("[(CONV-RELU)*2-POOL]*2-(FC-RELU)*1-SOFTMAX", List.of(8, 16), 3, 32, true)
+                    .spec(input, classes, HYPER);
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    static ModelSummary summary(NetworkSpec spec, ImageShape s) {
+        InputType type = InputType.convolutional(s.height(), s.width(), s.channels());
+        return spec.graph() ? ModelSummary.of(ComputationGraphConfiguration.fromJson(spec.json()), type)
+                : ModelSummary.of(MultiLayerConfiguration.fromJson(spec.json()), type);
+    }
+
+    @ParameterizedTest(name = "{0} on {2}x{3}x{1}")
+    @CsvSource({
+        "lenet5, 1, 28, 28", "alexnet, 3, 67, 67", "vgg16, 3, 32, 32", "vgg19, 3, 32, 32", "googlenet, 3, 32, 32",
+        "resnet18, 3, 32, 32", "resnet34, 3, 32, 32", "resnet50, 3, 32, 32", "resnet20, 1, 28, 28",
+        "resnet56, 3, 32, 32", "mobilenet, 3, 32, 32", "convnetjs, 3, 32, 32", "custom, 1, 28, 28",
+    })
+    void takesAForwardAndABackwardPassOnATinyBatch(String name, int channels, int height, int width) {
+        ImageShape input = new ImageShape(channels, height, width);
+        NetworkSpec spec = build(name, input, 7);
+        NeuralNetwork net = spec.build();
+        Nd4j.getRandom().setSeed(3);
+        INDArray features = Nd4j.rand(new int[] {2, channels, height, width});
+        INDArray labels = Nd4j.zeros(2, 7);
+        labels.putScalar(0, 1, 1);
+        labels.putScalar(1, 4, 1);
+        float[] before = net.params().toFloatVector();
+
+        net.fit(new DataSet(features, labels));
+
+        assertFalse(Arrays.equals(before, net.params().toFloatVector()), "a training step moves the parameters");
+        assertArrayEquals(new long[] {2, 7}, Networks.output(net, features).shape());
+        assertEquals(Networks.numParams(net), summary(spec, input).totalParameters(),
+                "the summary counts what DL4J allocates");
+    }
+
+    @Test
+    void channelsLastLeNet5RunsItsConvolutionsNhwcButTakesAndTrainsOnNchwInput() {
+        ImageShape mnist = new ImageShape(1, 28, 28);
+        MultiLayerConfiguration conf = LeNet5.configuration(mnist, 10, HYPER, true);
+        assertEquals(CNN2DFormat.NHWC, ((ConvolutionLayer) conf.getConf(0).getLayer()).getCnn2dDataFormat());
+        assertEquals(CNN2DFormat.NHWC, ((SubsamplingLayer) conf.getConf(3).getLayer()).getCnn2dDataFormat());
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        assertEquals(431_080, net.numParams());
+        DataSet batch = new DataSet(Nd4j.rand(new int[] {4, 1, 28, 28}), Nd4j.eye(10).getRows(0, 1, 2, 3));
+        INDArray before = net.params().dup();
+        net.fit(batch);
+        assertFalse(before.equals(net.params()), "a step on an NCHW batch moved the parameters");
+        assertArrayEquals(new long[] {4, 10}, net.output(batch.getFeatures()).shape());
+    }
+
+    @Test
+    void theParameterCountsAgreeWithThePublishedOnes() {
+        ImageShape imageNet = new ImageShape(3, 224, 224);
+        assertEquals(138_357_544, summary(build("vgg16", imageNet, 1000), imageNet).totalParameters(), "VGG-16");
+        assertEquals(143_667_240, summary(build("vgg19", imageNet, 1000), imageNet).totalParameters(), "VGG-19");
+        // 25,557,032 trainable (He et al.; torchvision) + 53,120 batch-norm running means and variances, which
+        // DL4J counts as parameters; our convolutions have no biases (batch norm's shift replaces them).
+        assertEquals(25_557_032 + 53_120, summary(build("resnet50", imageNet, 1000), imageNet).totalParameters(),
+                "ResNet-50");
+        // 11,689,512 and 21,797,672 trainable in torchvision + running statistics.
+        assertEquals(11_689_512 + 9_600, summary(build("resnet18", imageNet, 1000), imageNet).totalParameters());
+        assertEquals(21_797_672 + 17_024, summary(build("resnet34", imageNet, 1000), imageNet).totalParameters());
+        ImageShape alexInput = new ImageShape(3, 227, 227);
+        ModelSummary alexNet = summary(build("alexnet", alexInput, 1000), alexInput);
+        assertEquals(34_944, alexNet.row("conv1").parameters());
+        assertEquals("55x55x96", alexNet.row("conv1").output().toString());
+        assertEquals(62_378_344, alexNet.totalParameters(), "one-tower AlexNet");
+        ImageShape cifar = new ImageShape(3, 32, 32);
+        long resnet20 = summary(build("resnet20", cifar, 10), cifar).totalParameters();
+        assertTrue(resnet20 > 270_000 && resnet20 < 280_000, "ResNet-20 has about 0.27 million: " + resnet20);
+        long resnet56 = summary(build("resnet56", cifar, 10), cifar).totalParameters();
+        assertTrue(resnet56 > 850_000 && resnet56 < 870_000, "ResNet-56 has about 0.85 million: " + resnet56);
+        long mobileNet = summary(MobileNet.spec(imageNet, 1000, HYPER, 1.0), imageNet).totalParameters();
+        // Keras's MobileNet: 4,231,976 trainable + 21,888 batch-norm running statistics.
+        assertEquals(4_253_864, mobileNet, "MobileNet");
+        long googLeNet = summary(build("googlenet", imageNet, 1000), imageNet).totalParameters();
+        assertTrue(googLeNet > 6_500_000 && googLeNet < 7_100_000, "GoogLeNet about 7 million: " + googLeNet);
+    }
+
+    @Test
+    void aCustomPatternOutsideTheFormIsRefusedNamingTheForm() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConvStack.parse("[(CONV-TANH)*2]*3-SOFTMAX", List.of(8), 3, 32, false));
+        assertTrue(e.getMessage().contains("model.pattern") && e.getMessage().contains(ConvStack.FORM), e.getMessage());
+        IllegalArgumentException filters = assertThrows(IllegalArgumentException.class,
+                () -> ConvStack.parse("[(CONV-RELU)*2-POOL]*3-SOFTMAX", List.of(8, 16), 3, 32, false));
+        assertTrue(filters.getMessage().contains("model.filters"), filters.getMessage());
+    }
+}
