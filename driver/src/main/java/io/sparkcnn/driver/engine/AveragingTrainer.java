@@ -20,7 +20,7 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Data-parallel minibatch SGD with parameter averaging, as in SparkNet: every round the driver broadcasts the
  * parameters and updater state, every worker runs tau minibatch steps on its shard, a tree aggregation sums
- * the results and the driver averages them. Each epoch reshuffles the shards from the job's seed. With an
+ * the results in partition order ({@link OrderedTreeSum}) and the driver averages them. Each epoch reshuffles the shards from the job's seed. With an
  * adaptive {@link AveragingSchedule} a round may cover several units of tau steps, k, which the schedule
  * changes after each round from how far the workers' updates spread.
  *
@@ -118,10 +118,8 @@ public final class AveragingTrainer {
                 long roundStart = System.nanoTime();
                 double learningRate = schedule.rate(epoch, state.iterations()) * rateScale;
                 Broadcast<ModelState> broadcast = sc.broadcast(state);
-                ParameterAverage sum = shards
-                        .mapPartitionsWithIndex(new RoundTask(broadcast, network, batchMaker, plan, epoch, unit,
-                                length, learningRate), true)
-                        .treeAggregate(new ParameterAverage(), ParameterAverage::add, ParameterAverage::merge);
+                ParameterAverage sum = OrderedTreeSum.sum(shards.mapPartitionsWithIndex(
+                        new RoundTask(broadcast, network, batchMaker, plan, epoch, unit, length, learningRate), true));
                 broadcast.destroy(false);
                 ModelState next = sum.average(state);
                 double spread = sum.relativeSpread();

@@ -5,7 +5,7 @@ import io.sparkcnn.workers.train.RoundResult;
 import java.io.Serializable;
 
 /**
- * The running sum behind one round's average, combined by Spark's tree aggregation: the workers' changes to
+ * The running sum behind one round's average, combined in partition order by {@link OrderedTreeSum}: the workers' changes to
  * the parameters and updater state, weighted by the examples each worker trained on (so a worker whose shard ran short at the end of an
  * epoch counts for what it saw), plus the round's totals and the weighted sum of the parameter changes'
  * squared norms, from which the driver gets how far the workers' updates spread ({@link #relativeSpread()}).
@@ -46,10 +46,14 @@ public final class ParameterAverage implements Serializable {
             return this;
         }
         if (paramSum == null) {
-            return other;
+            // A copy, not other's arrays: merging must leave its input as it was, or a partial sum could be
+            // changed behind the caller's back.
+            paramSum = other.paramSum.clone();
+            stateSum = other.stateSum.clone();
+        } else {
+            addScaled(paramSum, other.paramSum, 1f);
+            addScaled(stateSum, other.stateSum, 1f);
         }
-        addScaled(paramSum, other.paramSum, 1f);
-        addScaled(stateSum, other.stateSum, 1f);
         weightedSquaredNorm += other.weightedSquaredNorm;
         examples += other.examples;
         workers += other.workers;

@@ -47,6 +47,7 @@ class FaultsIT {
         rows.values().forEach(r -> {
             assertEquals("PASS", r[5], String.join(" | ", r) + "\n" + console);
             assertEquals("none", r[4], "data lost: " + String.join(" | ", r));
+            assertTrue(r[6].startsWith("equal "), "parameters bit for bit as the baseline's: " + String.join(" | ", r));
         });
         assertEquals(0, p.exitValue(), console);
 

@@ -1,5 +1,6 @@
 package io.sparkcnn.workers.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,25 @@ class NativeThreadsTest {
         NativeThreads.limitTo(3);
         NativeThreads.limitTo(0);
         assertEquals(1, openMpThreads());
+    }
+
+    @Test
+    void everyThreadThatAsksGetsTheCountForItsOwnParallelOps() throws Exception {
+        // OpenMP keeps the count per thread: two task threads of one executor must both end up with it, or the
+        // second one's reductions run with another thread count, in another order (issue 15).
+        for (int threads : new int[] {1, 2}) {
+            int[] seen = new int[2];
+            for (int t = 0; t < seen.length; t++) {
+                int slot = t;
+                Thread task = new Thread(() -> {
+                    NativeThreads.limitTo(threads);
+                    seen[slot] = openMpThreads();
+                });
+                task.start();
+                task.join();
+            }
+            assertArrayEquals(new int[] {threads, threads}, seen, "OpenMP threads on two task threads");
+        }
     }
 
     private static int openMpThreads() {
