@@ -1,4 +1,4 @@
-package io.sparkcnn.jobs;
+package io.sparkcnn.jobs.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
