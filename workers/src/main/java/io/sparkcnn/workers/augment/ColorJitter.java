@@ -1,6 +1,7 @@
 package io.sparkcnn.workers.augment;
 
 import io.sparkcnn.workers.image.Image;
+import io.sparkcnn.workers.params.ParamValidators;
 import java.util.random.RandomGenerator;
 
 /**
@@ -10,10 +11,10 @@ import java.util.random.RandomGenerator;
  */
 public record ColorJitter(double p, double brightness, double contrast, double saturation) implements Augmentation {
     public ColorJitter {
-        Check.probability(p);
-        Check.range("brightness", brightness, 0, 1);
-        Check.range("contrast", contrast, 0, 1);
-        Check.range("saturation", saturation, 0, 1);
+        ParamValidators.requireProbability(p);
+        ParamValidators.requireRange("brightness", brightness, 0, 1);
+        ParamValidators.requireRange("contrast", contrast, 0, 1);
+        ParamValidators.requireRange("saturation", saturation, 0, 1);
     }
 
     @Override

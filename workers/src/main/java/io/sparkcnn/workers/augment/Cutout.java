@@ -1,6 +1,8 @@
 package io.sparkcnn.workers.augment;
 
 import io.sparkcnn.workers.image.Image;
+import io.sparkcnn.workers.params.ParamChoice;
+import io.sparkcnn.workers.params.ParamValidators;
 import java.util.random.RandomGenerator;
 
 /**
@@ -11,22 +13,27 @@ import java.util.random.RandomGenerator;
  */
 public record Cutout(double p, int count, int height, int width, double minArea, double maxArea, double minRatio,
         double maxRatio, boolean noise, float value) implements Augmentation {
+    /** What the rectangles hold, as configuration spells it ({@code fill = noise}). */
+    public enum Content implements ParamChoice {
+        CONSTANT, NOISE
+    }
+
     public Cutout {
-        Check.probability(p);
-        Check.atLeast("count", count, 1);
-        Check.atLeast("height", height, 0);
-        Check.atLeast("width", width, 0);
+        ParamValidators.requireProbability(p);
+        ParamValidators.requireAtLeast("count", count, 1);
+        ParamValidators.requireAtLeast("height", height, 0);
+        ParamValidators.requireAtLeast("width", width, 0);
         if ((height == 0) != (width == 0)) {
             throw new IllegalArgumentException("height and width must both be set (a fixed rectangle) or both be 0 "
                     + "(an area fraction), not " + height + " and " + width);
         }
-        Check.range("min-area", minArea, 0, 1);
-        Check.range("max-area", maxArea, 0, 1);
-        Check.ordered("min-area", minArea, "max-area", maxArea);
-        Check.range("min-ratio", minRatio, 0.01, 100);
-        Check.range("max-ratio", maxRatio, 0.01, 100);
-        Check.ordered("min-ratio", minRatio, "max-ratio", maxRatio);
-        Check.range("fill-value", value, -1e6, 1e6);
+        ParamValidators.requireRange("min-area", minArea, 0, 1);
+        ParamValidators.requireRange("max-area", maxArea, 0, 1);
+        ParamValidators.requireOrdered("min-area", minArea, "max-area", maxArea);
+        ParamValidators.requireRange("min-ratio", minRatio, 0.01, 100);
+        ParamValidators.requireRange("max-ratio", maxRatio, 0.01, 100);
+        ParamValidators.requireOrdered("min-ratio", minRatio, "max-ratio", maxRatio);
+        ParamValidators.requireRange("fill-value", value, -1e6, 1e6);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.sparkcnn.workers.augment;
 
 import io.sparkcnn.workers.image.Image;
+import io.sparkcnn.workers.params.ParamValidators;
 import java.util.random.RandomGenerator;
 
 /**
@@ -10,9 +11,9 @@ import java.util.random.RandomGenerator;
  */
 public record Elastic(double p, double alpha, double sigma, Fill fill) implements Augmentation {
     public Elastic {
-        Check.probability(p);
-        Check.range("alpha", alpha, 0, 1000);
-        Check.range("sigma", sigma, 0.1, 100);
+        ParamValidators.requireProbability(p);
+        ParamValidators.requireRange("alpha", alpha, 0, 1000);
+        ParamValidators.requireRange("sigma", sigma, 0.1, 100);
     }
 
     @Override

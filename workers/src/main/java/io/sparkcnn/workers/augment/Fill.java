@@ -1,7 +1,7 @@
 package io.sparkcnn.workers.augment;
 
+import io.sparkcnn.workers.params.ParamChoice;
 import java.io.Serializable;
-import java.util.Locale;
 
 /**
  * What a geometric transform puts where it has no source pixel: a constant value, the mirror image of the
@@ -10,12 +10,8 @@ import java.util.Locale;
  */
 public record Fill(Mode mode, float value) implements Serializable {
     /** The fill modes as they are spelt in configuration. */
-    public enum Mode {
-        CONSTANT, REFLECT, EDGE;
-
-        public String key() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+    public enum Mode implements ParamChoice {
+        CONSTANT, REFLECT, EDGE
     }
 
     /**
@@ -69,6 +65,6 @@ public record Fill(Mode mode, float value) implements Serializable {
 
     @Override
     public String toString() {
-        return mode == Mode.CONSTANT ? "constant(" + value + ")" : mode.key();
+        return mode == Mode.CONSTANT ? "constant(" + value + ")" : mode.word();
     }
 }

@@ -1,13 +1,14 @@
 package io.sparkcnn.workers.augment;
 
 import io.sparkcnn.workers.image.Image;
+import io.sparkcnn.workers.params.ParamValidators;
 import java.util.random.RandomGenerator;
 
 /** Adds independent Gaussian noise of standard deviation {@code sigma} (0..255 scale) to every value, clamped. */
 public record GaussianNoise(double p, double sigma) implements Augmentation {
     public GaussianNoise {
-        Check.probability(p);
-        Check.range("sigma", sigma, 0, 255);
+        ParamValidators.requireProbability(p);
+        ParamValidators.requireRange("sigma", sigma, 0, 255);
     }
 
     @Override

@@ -1,12 +1,13 @@
 package io.sparkcnn.workers.augment;
 
 import io.sparkcnn.workers.image.Image;
+import io.sparkcnn.workers.params.ParamValidators;
 import java.util.random.RandomGenerator;
 
 /** Mirrors the image left to right with probability p; plain Java, since it is a pure index mapping. */
 public record HorizontalFlip(double p) implements Augmentation {
     public HorizontalFlip {
-        Check.probability(p);
+        ParamValidators.requireProbability(p);
     }
 
     @Override

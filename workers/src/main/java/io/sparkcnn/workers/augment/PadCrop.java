@@ -1,6 +1,7 @@
 package io.sparkcnn.workers.augment;
 
 import io.sparkcnn.workers.image.Image;
+import io.sparkcnn.workers.params.ParamValidators;
 import java.util.random.RandomGenerator;
 
 /**
@@ -10,10 +11,10 @@ import java.util.random.RandomGenerator;
  */
 public record PadCrop(double p, int padding, int height, int width, Fill fill) implements Augmentation {
     public PadCrop {
-        Check.probability(p);
-        Check.atLeast("padding", padding, 0);
-        Check.atLeast("height", height, 0);
-        Check.atLeast("width", width, 0);
+        ParamValidators.requireProbability(p);
+        ParamValidators.requireAtLeast("padding", padding, 0);
+        ParamValidators.requireAtLeast("height", height, 0);
+        ParamValidators.requireAtLeast("width", width, 0);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.sparkcnn.workers.augment;
 
 import io.sparkcnn.workers.image.Image;
+import io.sparkcnn.workers.params.ParamValidators;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -18,13 +19,13 @@ public record PcaLighting(double p, double alphaStd, List<Double> eigenvalues, L
             List.of(-0.5836, -0.6948, 0.4203));
 
     public PcaLighting {
-        Check.probability(p);
-        Check.range("alphastd", alphaStd, 0, 10);
+        ParamValidators.requireProbability(p);
+        ParamValidators.requireRange("alphastd", alphaStd, 0, 10);
         eigenvalues = List.copyOf(eigenvalues);
         if (eigenvalues.size() != 3) {
             throw new IllegalArgumentException("eigenvalues must list 3 numbers (R, G, B), not " + eigenvalues);
         }
-        eigenvalues.forEach(v -> Check.atLeast("eigenvalues", v, 0));
+        eigenvalues.forEach(v -> ParamValidators.requireAtLeast("eigenvalues", v, 0));
         eigenvectors = eigenvectors.stream().map(List::copyOf).toList();
         if (eigenvectors.size() != 3 || eigenvectors.stream().anyMatch(row -> row.size() != 3)) {
             throw new IllegalArgumentException("eigenvectors must be 3 rows (R, G, B) of 3 numbers, not "

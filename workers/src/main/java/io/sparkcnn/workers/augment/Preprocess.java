@@ -1,6 +1,8 @@
 package io.sparkcnn.workers.augment;
 
 import io.sparkcnn.workers.image.Image;
+import io.sparkcnn.workers.params.ParamChoice;
+import io.sparkcnn.workers.params.ParamValidators;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +19,7 @@ public record Preprocess(int shorterSide, int cropHeight, int cropWidth, int hei
     public static final List<Double> IMAGENET_STD = List.of(58.395, 57.12, 57.375);
 
     /** Values as decoded, scaled to 0..1 (the network's usual input), or standardised per channel. */
-    public enum Normalize {
+    public enum Normalize implements ParamChoice {
         NONE, SCALE, STANDARDIZE;
 
         public String key() {
@@ -26,11 +28,11 @@ public record Preprocess(int shorterSide, int cropHeight, int cropWidth, int hei
     }
 
     public Preprocess {
-        Check.atLeast("shorter-side", shorterSide, 0);
-        Check.atLeast("crop-height", cropHeight, 0);
-        Check.atLeast("crop-width", cropWidth, 0);
-        Check.atLeast("height", height, 0);
-        Check.atLeast("width", width, 0);
+        ParamValidators.requireAtLeast("shorter-side", shorterSide, 0);
+        ParamValidators.requireAtLeast("crop-height", cropHeight, 0);
+        ParamValidators.requireAtLeast("crop-width", cropWidth, 0);
+        ParamValidators.requireAtLeast("height", height, 0);
+        ParamValidators.requireAtLeast("width", width, 0);
         if ((cropHeight == 0) != (cropWidth == 0) || (height == 0) != (width == 0)) {
             throw new IllegalArgumentException("crop-height/crop-width and height/width must each be set together or "
                     + "both left at 0, not " + cropHeight + "/" + cropWidth + " and " + height + "/" + width);
@@ -44,7 +46,7 @@ public record Preprocess(int shorterSide, int cropHeight, int cropWidth, int hei
             throw new IllegalArgumentException("mean and std need one value per channel each, not " + mean + " and "
                     + std);
         }
-        std.forEach(s -> Check.atLeast("std", s, 1e-6));
+        std.forEach(s -> ParamValidators.requireAtLeast("std", s, 1e-6));
         if (normalize == Normalize.STANDARDIZE && mean.stream().allMatch(m -> m <= 1)
                 && std.stream().allMatch(s -> s <= 1)) {
             throw new IllegalArgumentException("mean " + mean + " and std " + std + " look like the 0..1 scale; "

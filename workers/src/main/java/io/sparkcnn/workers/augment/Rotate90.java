@@ -1,6 +1,7 @@
 package io.sparkcnn.workers.augment;
 
 import io.sparkcnn.workers.image.Image;
+import io.sparkcnn.workers.params.ParamValidators;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -10,13 +11,13 @@ import java.util.random.RandomGenerator;
  */
 public record Rotate90(double p, List<Integer> turns) implements Augmentation {
     public Rotate90 {
-        Check.probability(p);
+        ParamValidators.requireProbability(p);
         turns = List.copyOf(turns);
         if (turns.isEmpty()) {
             throw new IllegalArgumentException("turns must list at least one quarter-turn count in 0..3");
         }
         for (int t : turns) {
-            Check.range("turns", t, 0, 3);
+            ParamValidators.requireRange("turns", t, 0, 3);
         }
     }
 

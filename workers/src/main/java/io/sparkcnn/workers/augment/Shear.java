@@ -1,6 +1,7 @@
 package io.sparkcnn.workers.augment;
 
 import io.sparkcnn.workers.image.Image;
+import io.sparkcnn.workers.params.ParamValidators;
 import java.util.random.RandomGenerator;
 
 /**
@@ -9,10 +10,10 @@ import java.util.random.RandomGenerator;
  */
 public record Shear(double p, double minDegrees, double maxDegrees, Fill fill) implements Augmentation {
     public Shear {
-        Check.probability(p);
-        Check.range("min-degrees", minDegrees, -80, 80);
-        Check.range("max-degrees", maxDegrees, -80, 80);
-        Check.ordered("min-degrees", minDegrees, "max-degrees", maxDegrees);
+        ParamValidators.requireProbability(p);
+        ParamValidators.requireRange("min-degrees", minDegrees, -80, 80);
+        ParamValidators.requireRange("max-degrees", maxDegrees, -80, 80);
+        ParamValidators.requireOrdered("min-degrees", minDegrees, "max-degrees", maxDegrees);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.sparkcnn.workers.augment;
 
 import io.sparkcnn.workers.image.Image;
+import io.sparkcnn.workers.params.ParamValidators;
 import java.util.random.RandomGenerator;
 
 /**
@@ -9,9 +10,9 @@ import java.util.random.RandomGenerator;
  */
 public record Translate(double p, int maxX, int maxY, Fill fill) implements Augmentation {
     public Translate {
-        Check.probability(p);
-        Check.atLeast("max-x", maxX, 0);
-        Check.atLeast("max-y", maxY, 0);
+        ParamValidators.requireProbability(p);
+        ParamValidators.requireAtLeast("max-x", maxX, 0);
+        ParamValidators.requireAtLeast("max-y", maxY, 0);
     }
 
     @Override

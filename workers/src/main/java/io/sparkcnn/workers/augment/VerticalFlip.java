@@ -1,12 +1,13 @@
 package io.sparkcnn.workers.augment;
 
 import io.sparkcnn.workers.image.Image;
+import io.sparkcnn.workers.params.ParamValidators;
 import java.util.random.RandomGenerator;
 
 /** Mirrors the image top to bottom with probability p; plain Java, since it only reorders rows. */
 public record VerticalFlip(double p) implements Augmentation {
     public VerticalFlip {
-        Check.probability(p);
+        ParamValidators.requireProbability(p);
     }
 
     @Override

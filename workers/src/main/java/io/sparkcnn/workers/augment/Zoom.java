@@ -1,6 +1,7 @@
 package io.sparkcnn.workers.augment;
 
 import io.sparkcnn.workers.image.Image;
+import io.sparkcnn.workers.params.ParamValidators;
 import java.util.random.RandomGenerator;
 
 /**
@@ -9,10 +10,10 @@ import java.util.random.RandomGenerator;
  */
 public record Zoom(double p, double min, double max, Fill fill) implements Augmentation {
     public Zoom {
-        Check.probability(p);
-        Check.range("min", min, 0.01, 100);
-        Check.range("max", max, 0.01, 100);
-        Check.ordered("min", min, "max", max);
+        ParamValidators.requireProbability(p);
+        ParamValidators.requireRange("min", min, 0.01, 100);
+        ParamValidators.requireRange("max", max, 0.01, 100);
+        ParamValidators.requireOrdered("min", min, "max", max);
     }
 
     @Override

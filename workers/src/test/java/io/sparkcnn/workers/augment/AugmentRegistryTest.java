@@ -98,7 +98,7 @@ class AugmentRegistryTest {
 
         for (String type : AugmentRegistry.types()) {
             assertTrue(help.contains("type = \"" + type + "\": " + AugmentRegistry.doc(type)), type);
-            for (Param p : AugmentRegistry.params(type)) {
+            for (io.sparkcnn.workers.params.Param<?> p : AugmentRegistry.params(type)) {
                 assertTrue(p.doc().length() > 5, type + "." + p.key() + " has a doc");
                 assertTrue(help.contains(p.toString()), type + "." + p.key());
             }
