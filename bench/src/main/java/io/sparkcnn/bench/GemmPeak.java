@@ -2,6 +2,7 @@ package io.sparkcnn.bench;
 
 import io.sparkcnn.jobs.train.TrainJob;
 import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.config.SourceFormat;
 import io.sparkcnn.jobs.architectures.Architectures;
 import io.sparkcnn.jobs.architectures.summary.ModelSummary;
 import io.sparkcnn.workers.data.ImageShape;
@@ -55,7 +56,7 @@ final class GemmPeak implements Callable<Integer> {
             sizes.add(Map.of("n", n, "gflops", gflops));
             System.out.printf("sgemm %dx%d, %d thread(s): %.1f GFLOP/s%n", n, n, threads, gflops);
         }
-        if (!"idx".equals(job.data().format())) {
+        if (job.data().format() != SourceFormat.IDX) {
             throw new IllegalArgumentException(config + ": bench-gemm counts the FLOPs of IDX (28x28 grey) jobs only;"
                     + " use 'summary' for the multiply-adds of others");
         }
@@ -67,7 +68,7 @@ final class GemmPeak implements Callable<Integer> {
         out.put("threads", threads);
         out.put("gemm_gflops", best);
         out.put("gemm_sizes", sizes);
-        out.put("architecture", job.model().architecture());
+        out.put("architecture", job.model().architecture().word());
         out.put("forward_multiply_adds_per_image", macs);
         out.put("training_flops_per_image", 6.0 * macs);
         out.put("training_flops_formula", "3 passes (forward, backward to inputs, backward to weights) x 2 FLOPs"

@@ -20,22 +20,20 @@ public final class Architectures {
         JobConfig.Model m = job.model();
         Hyper hyper = hyper(job);
         return switch (m.architecture()) {
-            case "lenet5" -> LeNet5.spec(input, classes, hyper, m.channelsLast());
-            case "alexnet" -> AlexNet.spec(input, classes, hyper);
-            case "vgg16" -> Vgg.spec(input, classes, hyper, 16);
-            case "vgg19" -> Vgg.spec(input, classes, hyper, 19);
-            case "googlenet" -> GoogLeNet.spec(input, classes, hyper);
-            case "resnet18" -> ResNet.imageNet(input, classes, hyper, 18);
-            case "resnet34" -> ResNet.imageNet(input, classes, hyper, 34);
-            case "resnet50" -> ResNet.imageNet(input, classes, hyper, 50);
-            case "resnet20" -> ResNet.cifar(input, classes, hyper, 20);
-            case "resnet56" -> ResNet.cifar(input, classes, hyper, 56);
-            case "mobilenet" -> MobileNet.spec(input, classes, hyper, m.widthMultiplier());
-            case "convnetjs" -> ConvStack.convNetJs().spec(input, classes, hyper);
-            case "custom" -> ConvStack.parse(m.pattern(), m.filters(), m.kernel(), m.fcUnits(), m.batchNorm())
+            case LENET5 -> LeNet5.spec(input, classes, hyper, m.channelsLast());
+            case ALEXNET -> AlexNet.spec(input, classes, hyper);
+            case VGG16 -> Vgg.spec(input, classes, hyper, 16);
+            case VGG19 -> Vgg.spec(input, classes, hyper, 19);
+            case GOOGLENET -> GoogLeNet.spec(input, classes, hyper);
+            case RESNET18 -> ResNet.imageNet(input, classes, hyper, 18);
+            case RESNET34 -> ResNet.imageNet(input, classes, hyper, 34);
+            case RESNET50 -> ResNet.imageNet(input, classes, hyper, 50);
+            case RESNET20 -> ResNet.cifar(input, classes, hyper, 20);
+            case RESNET56 -> ResNet.cifar(input, classes, hyper, 56);
+            case MOBILENET -> MobileNet.spec(input, classes, hyper, m.widthMultiplier());
+            case CONVNETJS -> ConvStack.convNetJs().spec(input, classes, hyper);
+            case CUSTOM -> ConvStack.parse(m.pattern(), m.filters(), m.kernel(), m.fcUnits(), m.batchNorm())
                     .spec(input, classes, hyper);
-            default -> throw new IllegalArgumentException("model.architecture: unknown '" + m.architecture()
-                    + "'; one of " + JobConfig.ARCHITECTURES);
         };
     }
 
@@ -49,16 +47,15 @@ public final class Architectures {
         JobConfig.Training t = job.training();
         double lr = t.learningRate();
         return switch (t.updater()) {
-            case "sgd" -> new Sgd(lr);
-            case "momentum" -> new Momentum(lr, t.momentum());
-            case "nesterov" -> new Nesterovs(lr, t.momentum());
+            case SGD -> new Sgd(lr);
+            case MOMENTUM -> new Momentum(lr, t.momentum());
+            case NESTEROV -> new Nesterovs(lr, t.momentum());
             // AdamW's decoupled decay comes from Hyper's weight decay, which the config requires for adamw.
-            case "adam", "adamw" -> new Adam(lr);
-            case "rmsprop" -> new RmsProp(lr);
-            case "adagrad" -> new AdaGrad(lr);
+            case ADAM, ADAMW -> new Adam(lr);
+            case RMSPROP -> new RmsProp(lr);
+            case ADAGRAD -> new AdaGrad(lr);
             // ConvNetJS's defaults: rho 0.95, epsilon 1e-6.
-            case "adadelta" -> new AdaDelta(0.95, 1e-6);
-            default -> throw new IllegalArgumentException("training.updater: unknown '" + t.updater() + "'");
+            case ADADELTA -> new AdaDelta(0.95, 1e-6);
         };
     }
 }

@@ -6,7 +6,6 @@ import io.sparkcnn.driver.output.RunDirectory;
 import io.sparkcnn.driver.progress.ConsoleReporter;
 import io.sparkcnn.jobs.config.ConfigError;
 import io.sparkcnn.jobs.config.JobConfig;
-import io.sparkcnn.jobs.config.Param;
 import io.sparkcnn.workers.augment.AugmentRegistry;
 import io.sparkcnn.workers.data.DataException;
 import io.sparkcnn.workers.train.NativeBackend;
@@ -72,7 +71,8 @@ public final class Main {
                 + " the output is a terminal.")
         String progress;
 
-        @Option(names = "--help-config", description = "List every config key with its default and meaning.")
+        @Option(names = "--help-config", description = "List every config key with its default, what it accepts and its meaning,"
+                + " and how --set values are quoted.")
         boolean helpConfig;
 
         @Option(names = "--help-augment", description = "List the preprocessing keys and every augmentation with"
@@ -86,10 +86,7 @@ public final class Main {
                 return 0;
             }
             if (helpConfig) {
-                int width = JobConfig.PARAMS.stream().mapToInt(p -> p.key().length()).max().orElse(0);
-                for (Param p : JobConfig.PARAMS) {
-                    System.out.printf("%-" + width + "s %-12s %s%n", p.key(), p.fallback(), p.doc());
-                }
+                System.out.print(JobConfig.help());
                 return 0;
             }
             ConsoleReporter reporter = ConsoleReporter.forStdout(progress);

@@ -2,6 +2,7 @@ package io.sparkcnn.jobs.cli;
 
 import io.sparkcnn.jobs.config.ConfigError;
 import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.config.SourceFormat;
 import io.sparkcnn.jobs.source.JobData;
 import io.sparkcnn.jobs.architectures.Architectures;
 import io.sparkcnn.jobs.architectures.summary.ModelSummary;
@@ -44,8 +45,8 @@ final class SummaryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         JobConfig job = JobConfig.load(config, overrides);
-        ImageShape shape = input != null ? parse(input) : "idx".equals(job.data().format()) ? new ImageShape(1, 28, 28)
-                : "cifar".equals(job.data().format()) ? new ImageShape(3, 32, 32) : null;
+        ImageShape shape = input != null ? parse(input) : job.data().format() == SourceFormat.IDX ? new ImageShape(1, 28, 28)
+                : job.data().format() == SourceFormat.CIFAR ? new ImageShape(3, 32, 32) : null;
         if (shape == null) {
             throw new ConfigError("summary: give the input volume with --input WxHxC for " + job.data().format()
                     + " data.");

@@ -104,7 +104,7 @@ public final class EvaluateJob {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", "evaluate");
         m.put("job", job.name());
-        m.put("architecture", job.model().architecture());
+        m.put("architecture", job.model().architecture().word());
         m.put("model", model.toString());
         m.put("test_accuracy", test.accuracy());
         if (classNames.size() > 5) {

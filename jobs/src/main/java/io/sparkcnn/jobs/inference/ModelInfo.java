@@ -46,8 +46,8 @@ public record ModelInfo(int formatVersion, List<String> classNames, int channels
     public static ModelInfo of(JobConfig job, JobData data) {
         ImageShape shape = data.shape();
         return new ModelInfo(FORMAT_VERSION, data.classNames(), shape.channels(), shape.height(), shape.width(),
-                evaluationPreprocess(data.evalBatches()), job.model().architecture(), job.name(), job.seed(),
-                job.data().format(), Instant.now().toString(), Environment.dl4jVersion());
+                evaluationPreprocess(data.evalBatches()), job.model().architecture().word(), job.name(), job.seed(),
+                job.data().format().word(), Instant.now().toString(), Environment.dl4jVersion());
     }
 
     /**

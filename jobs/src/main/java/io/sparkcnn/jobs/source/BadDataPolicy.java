@@ -15,7 +15,8 @@ public record BadDataPolicy(Mode mode, double maxFraction) implements Serializab
     /** How many paths an error message lists before it says "and N more". */
     static final int PATHS_SHOWN = 5;
 
-    public enum Mode {
+    /** What a file that cannot be decoded does ({@code data.bad-data}). */
+    public enum Mode implements io.sparkcnn.workers.params.ParamChoice {
         SKIP, FAIL;
 
         public static Mode parse(String text) {

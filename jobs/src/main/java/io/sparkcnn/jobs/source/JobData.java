@@ -48,7 +48,7 @@ public record JobData(List<LabeledImage> train, List<LabeledImage> validation, L
         JobConfig.Data d = job.data();
         Configuration hadoop = new Configuration();
         return switch (d.format()) {
-            case "idx" -> {
+            case IDX -> {
                 IdxDataset train = IdxDataset.read(d.trainImages(), d.trainLabels(), job.classes(), d.trainLimit(),
                         hadoop);
                 IdxDataset test = IdxDataset.read(d.testImages(), d.testLabels(), job.classes(), d.testLimit(),
@@ -59,12 +59,8 @@ public record JobData(List<LabeledImage> train, List<LabeledImage> validation, L
                 }
                 yield fromRaw(job, train.records(), test.records(), job.classNames(), train.shape());
             }
-            case "cifar" -> {
-                CifarLabels layout = switch (d.cifarLabels()) {
-                    case "cifar100-fine" -> CifarLabels.CIFAR_100_FINE;
-                    case "cifar100-coarse" -> CifarLabels.CIFAR_100_COARSE;
-                    default -> CifarLabels.CIFAR_10;
-                };
+            case CIFAR -> {
+                CifarLabels layout = d.cifarLabels();
                 CifarSet train = CifarReader.readTrain(d.cifarDir(), hadoop, layout);
                 CifarSet test = CifarReader.readTest(d.cifarDir(), hadoop, layout);
                 List<String> names = d.classNames().isEmpty() ? train.classNames() : d.classNames();
@@ -75,16 +71,15 @@ public record JobData(List<LabeledImage> train, List<LabeledImage> validation, L
                 yield fromRaw(job, limit(train.images(), d.trainLimit()), limit(test.images(), d.testLimit()), names,
                         CifarLabels.SHAPE);
             }
-            case "folder" -> {
+            case FOLDER -> {
                 FolderScan scan = FolderScanner.scan(d.root(), hadoop,
                         new SplitFractions(d.validationFraction(), d.testFraction(), job.seed()));
                 yield fromEncoded(job, scan.classes().names(), scan, null);
             }
-            case "shards" -> {
+            case SHARDS -> {
                 ShardSource shards = ShardSource.open(d.shards(), hadoop);
                 yield fromEncoded(job, shards.classes().names(), null, shards);
             }
-            default -> throw new IllegalArgumentException("data.format: unknown '" + d.format() + "'");
         };
     }
 
@@ -100,7 +95,7 @@ public record JobData(List<LabeledImage> train, List<LabeledImage> validation, L
             // A centre crop without a resize before it needs images at least as large as the crop.
             int minSide = p.shorterSide() == 0 && p.cropHeight() > 0 ? Math.max(p.cropHeight(), p.cropWidth()) : 1;
             ImageCheck check = new ImageCheck(shape.channels(), minSide);
-            BadDataPolicy policy = new BadDataPolicy(BadDataPolicy.Mode.parse(job.data().badData()),
+            BadDataPolicy policy = new BadDataPolicy(job.data().badData(),
                     job.data().maxBadFraction());
             List<Rejected> rejected = new ArrayList<>(FolderSource.notices(scan));
             Validated train = FolderSource.validate(scan, Split.TRAIN, FolderSource.read(sc, scan, Split.TRAIN), check,
@@ -235,11 +230,10 @@ public record JobData(List<LabeledImage> train, List<LabeledImage> validation, L
     private static void checkAugmentationKeepsTheShape(JobConfig job, ImageShape stored, ImageShape input) {
         JobConfig.Data d = job.data();
         d.augment().requireChannels(input.channels());
-        Image probe = d.augment().apply(d.preprocess().geometry(
-                Image.blank(stored.height(), stored.width(), input.channels())), job.seed(), 1, 0);
-        if (probe.height() != input.height() || probe.width() != input.width()) {
-            throw new IllegalArgumentException("data.augment: turns the " + input + " images into " + probe
-                    + " ones, but evaluation sees " + input + "; give the crops the size preprocessing gives.");
+        try {
+            d.augment().requireSize(input.height(), input.width());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("data.augment: " + e.getMessage(), e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.sparkcnn.jobs.source;
 
 import io.sparkcnn.jobs.config.ConfigError;
 import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.config.SourceFormat;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.data.folder.FolderEntry;
 import io.sparkcnn.workers.data.folder.FolderScan;
@@ -31,7 +32,7 @@ public final class SampleImages {
     /** The first {@code n} training images, decoded to the job's channel count. */
     public static List<Image> firstTraining(JobConfig job, int n, String command) {
         JobConfig.Data d = job.data();
-        if ("folder".equals(d.format())) {
+        if (d.format() == SourceFormat.FOLDER) {
             Configuration hadoop = new Configuration();
             List<FolderEntry> entries = scan(job, hadoop).entries(Split.TRAIN);
             List<Image> out = new ArrayList<>();
@@ -52,7 +53,7 @@ public final class SampleImages {
 
     /** The {@code index}-th test image (the validation split of a folder tree without a test split), 0..255. */
     public static Sample test(JobConfig job, int index, String command) {
-        if ("folder".equals(job.data().format())) {
+        if (job.data().format() == SourceFormat.FOLDER) {
             Configuration hadoop = new Configuration();
             FolderScan scan = scan(job, hadoop);
             List<FolderEntry> test = scan.entries(Split.TEST).isEmpty() ? scan.entries(Split.VAL)
@@ -83,8 +84,8 @@ public final class SampleImages {
     }
 
     private static JobData loadArrays(JobConfig job, String otherwise) {
-        String format = job.data().format();
-        if (!"idx".equals(format) && !"cifar".equals(format)) {
+        SourceFormat format = job.data().format();
+        if (format != SourceFormat.IDX && format != SourceFormat.CIFAR) {
             throw new ConfigError(otherwise);
         }
         return JobData.load(job);

@@ -27,7 +27,7 @@ public final class RunMetrics {
         m.put("job", job.name());
         m.put("kind", "train");
         m.put("status", "finished");
-        m.put("architecture", job.model().architecture());
+        m.put("architecture", job.model().architecture().word());
         m.put("test_accuracy", test.accuracy());
         m.put("test_loss", finite(scored.meanLoss()));
         m.put("test_images", testImages);
@@ -82,7 +82,7 @@ public final class RunMetrics {
         m.put("kind", "train");
         m.put("status", "failed");
         m.put("error", error.getClass().getSimpleName() + ": " + error.getMessage());
-        m.put("architecture", job.model().architecture());
+        m.put("architecture", job.model().architecture().word());
         m.put("epochs", job.training().epochs());
         m.put("epochs_run", progress.history.size());
         m.put("wall_seconds", (System.nanoTime() - began) / 1e9);

@@ -19,7 +19,11 @@ import io.sparkcnn.driver.cluster.ExecutorWatch;
 import io.sparkcnn.driver.output.RunDirectory;
 import io.sparkcnn.driver.schedule.ReduceOnPlateau;
 import io.sparkcnn.driver.schedule.Schedules;
+import io.sparkcnn.jobs.config.AveragingMode;
+import io.sparkcnn.jobs.config.DivergenceAction;
 import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.config.RateSchedule;
+import io.sparkcnn.jobs.config.Updater;
 import io.sparkcnn.jobs.spark.SparkSettings;
 import io.sparkcnn.jobs.source.JobData;
 import io.sparkcnn.jobs.inference.ModelInfo;
@@ -113,12 +117,12 @@ public final class TrainJob {
                             + " averaging every %d steps%s, %d epoch(s)",
                     job.name(), describeModel(), data.sizes(), data.shape(), job.training().workers(), job.training().threadsPerWorker(),
                     job.training().batchSizePerWorker(), job.training().averagingFrequency(),
-                    "adaptive".equals(job.training().averaging()) ? " (adaptive: up to "
+                    job.training().averaging() == AveragingMode.ADAPTIVE ? " (adaptive: up to "
                             + job.training().adaptiveMaxMultiple() + " x)" : "", job.training().epochs());
             reporter.say("%s", summary.render());
             TrainingPlan plan = new TrainingPlan(job.training().workers(), job.training().batchSizePerWorker(),
                     job.training().averagingFrequency(), job.training().epochs(), job.seed());
-            ReduceOnPlateau plateau = "plateau".equals(job.training().schedule())
+            ReduceOnPlateau plateau = job.training().schedule() == RateSchedule.PLATEAU
                     ? new ReduceOnPlateau(job.training().learningRate(), job.training().decayFactor(),
                             job.training().minLearningRate(), job.training().plateauPatience())
                     : null;
@@ -136,7 +140,7 @@ public final class TrainJob {
                 from = last.next();
                 progress.restore(last.extras(), checkpoints);
                 reporter.say("resuming at epoch %d, round %d (iteration %d)%s", from.epoch(), from.round() + 1,
-                        start.iterations(), "adaptive".equals(job.training().averaging())
+                        start.iterations(), job.training().averaging() == AveragingMode.ADAPTIVE
                                 ? ", averaging every " + progress.averagingMultiple() + " x tau steps" : "");
             } else {
                 writeString(dir.file(CONFIG_FILE), job.resolved());
@@ -235,7 +239,7 @@ public final class TrainJob {
 
     private NeuralNetwork buildNetwork(JobData data) {
         JobConfig.Model m = job.model();
-        if (m.finetuneFrom() != null && !m.finetuneFrom().isBlank()) {
+        if (!m.finetuneFrom().isBlank()) {
             NeuralNetwork saved = Finetune.load(m.finetuneFrom());
             return Finetune.adapt(saved, data.classes(), m.freezeLayers(), Architectures.hyper(job));
         }
@@ -244,23 +248,23 @@ public final class TrainJob {
 
     private String describeModel() {
         JobConfig.Model m = job.model();
-        return m.finetuneFrom() == null || m.finetuneFrom().isBlank() ? m.architecture()
+        return m.finetuneFrom().isBlank() ? m.architecture().word()
                 : "fine-tuning " + m.finetuneFrom() + " (" + m.freezeLayers() + " layers frozen)";
     }
 
     private LearningRateSchedule schedule(int stepsPerEpoch, ReduceOnPlateau plateau) {
         JobConfig.Training t = job.training();
-        if ("adadelta".equals(t.updater())) {
+        if (t.updater() == Updater.ADADELTA) {
             return LearningRateSchedule.constant(Double.NaN);
         }
         double base = t.learningRate();
         long total = (long) stepsPerEpoch * t.epochs();
         LearningRateSchedule main = switch (t.schedule()) {
-            case "step" -> Schedules.step(base, t.decayEpochs(), t.decayFactor());
-            case "exponential" -> Schedules.exponential(base, t.decayFactor());
-            case "cosine" -> Schedules.cosine(base, t.minLearningRate(), total);
-            case "plateau" -> plateau;
-            default -> LearningRateSchedule.constant(base);
+            case STEP -> Schedules.step(base, t.decayEpochs(), t.decayFactor());
+            case EXPONENTIAL -> Schedules.exponential(base, t.decayFactor());
+            case COSINE -> Schedules.cosine(base, t.minLearningRate(), total);
+            case PLATEAU -> plateau;
+            case CONSTANT -> LearningRateSchedule.constant(base);
         };
         return Schedules.warmup(main, (long) t.warmupEpochs() * stepsPerEpoch);
     }
@@ -291,13 +295,13 @@ public final class TrainJob {
     }
 
     static DivergencePolicy divergencePolicy(JobConfig.Training t) {
-        return "rollback".equals(t.onDivergence())
+        return t.onDivergence() == DivergenceAction.ROLLBACK
                 ? new DivergencePolicy(true, t.divergenceRateFactor(), t.maxRollbacks())
                 : DivergencePolicy.STOP;
     }
 
     static AveragingSchedule averagingSchedule(JobConfig.Training t) {
-        return "adaptive".equals(t.averaging())
+        return t.averaging() == AveragingMode.ADAPTIVE
                 ? new AveragingSchedule(t.adaptiveMaxMultiple(), t.adaptiveLow(), t.adaptiveHigh())
                 : AveragingSchedule.FIXED;
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkcnn.workers.params.Param;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,13 +46,13 @@ class JobConfigTest {
         assertEquals(10, config.classes());
         assertEquals("T-shirt/top", config.classNames().get(0));
         assertEquals("Ankle boot", config.classNames().get(9));
-        assertEquals("lenet5", config.model().architecture());
+        assertEquals(Architecture.LENET5, config.model().architecture());
         assertEquals(2, config.training().workers());
         assertEquals(1, config.training().threadsPerWorker());
         assertEquals(32, config.training().batchSizePerWorker());
         assertEquals(10, config.training().averagingFrequency());
         assertEquals(8, config.training().epochs());
-        assertEquals("adam", config.training().updater());
+        assertEquals(Updater.ADAM, config.training().updater());
         assertEquals(0.001, config.training().learningRate(), 1e-12);
         // Not in the file: the declared defaults fill in.
         assertEquals(0.9, config.training().momentum(), 1e-12);
@@ -66,7 +67,7 @@ class JobConfigTest {
                 "training.learning-rate=0.05", "training.evaluate-every-epoch=false"));
 
         assertEquals(3, config.training().epochs());
-        assertEquals("nesterov", config.training().updater());
+        assertEquals(Updater.NESTEROV, config.training().updater());
         assertEquals(0.05, config.training().learningRate(), 1e-12);
         assertFalse(config.training().evaluateEveryEpoch());
         assertEquals(2, config.training().workers());
@@ -159,11 +160,11 @@ class JobConfigTest {
                 "training.adaptive-averaging.max-multiple=4", "training.adaptive-averaging.low=0.2",
                 "training.adaptive-averaging.high=0.9"));
 
-        assertEquals("adaptive", config.training().averaging());
+        assertEquals(AveragingMode.ADAPTIVE, config.training().averaging());
         assertEquals(4, config.training().adaptiveMaxMultiple());
         assertEquals(0.2, config.training().adaptiveLow(), 0);
         assertEquals(0.9, config.training().adaptiveHigh(), 0);
-        assertEquals("fixed", JobConfig.load(LENET5, List.of()).training().averaging(), "fixed by default");
+        assertEquals(AveragingMode.FIXED, JobConfig.load(LENET5, List.of()).training().averaging(), "fixed by default");
     }
 
     @Test
@@ -277,8 +278,8 @@ class JobConfigTest {
 
     @Test
     void everyDeclaredParameterHasADocAndADistinctKey() {
-        assertEquals(JobConfig.PARAMS.size(), JobConfig.PARAMS.stream().map(Param::key).distinct().count());
-        for (Param p : JobConfig.PARAMS) {
+        assertEquals(JobKeys.ALL.all().size(), JobKeys.ALL.keys().stream().distinct().count());
+        for (Param<?> p : JobKeys.ALL.all()) {
             assertFalse(p.doc().isBlank(), p.key());
         }
     }

@@ -42,6 +42,26 @@ public record AugmentPipeline(List<Augmentation> steps) implements Serializable 
         return out;
     }
 
+    /**
+     * Fails before any work, naming the step and both sizes, when a step would turn the network's height x width
+     * input into images of another size: evaluation sees the preprocessed size, so training must too.
+     */
+    public void requireSize(int height, int width) {
+        Image input = Image.blank(height, width, 3);
+        for (int i = 0; i < steps.size(); i++) {
+            Augmentation step = steps.get(i);
+            for (Image out : List.of(step.skip(input), step.apply(input, new SplittableRandom(i)))) {
+                if (out.height() != height || out.width() != width) {
+                    throw new IllegalArgumentException("augment[" + i + "] (type \"" + AugmentRegistry.typeName(step)
+                            + "\") gives " + out.height() + "x" + out.width() + " images (height x width), but the"
+                            + " network's input is " + height + "x" + width + " (what data.preprocess gives); leave"
+                            + " the step's height and width out (0: the input's size) or set them to " + height
+                            + " and " + width + ".");
+                }
+            }
+        }
+    }
+
     /** Fails before any work when a step cannot handle images with this many channels. */
     public void requireChannels(int channels) {
         for (int i = 0; i < steps.size(); i++) {

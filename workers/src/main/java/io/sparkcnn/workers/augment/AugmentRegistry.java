@@ -146,6 +146,15 @@ public final class AugmentRegistry {
                 r.numbers("mean"), r.numbers("std")), PREPROCESS);
     }
 
+    /** The configuration name of a built step ("random-resized-crop"), for messages. */
+    public static String typeName(Augmentation step) {
+        return NAMES_BY_CLASS.getOrDefault(step.getClass(), step.getClass().getSimpleName());
+    }
+
+    /** Each type's class, found by building its defaults once. */
+    private static final Map<Class<?>, String> NAMES_BY_CLASS = TYPES.stream().collect(
+            java.util.stream.Collectors.toMap(t -> augmentation(Map.of("type", t.name()), 0).getClass(), Type::name));
+
     public static List<String> types() {
         return TYPES.stream().map(Type::name).toList();
     }

@@ -1,12 +1,13 @@
 package io.sparkcnn.workers.data;
 
+import io.sparkcnn.workers.params.ParamChoice;
 import java.util.List;
 
 /**
  * Which CIFAR binary layout to read and which of its labels to train on: the file names, the record length,
  * where the label byte sits in a record, how many classes there are and where their names are written.
  */
-public enum CifarLabels {
+public enum CifarLabels implements ParamChoice {
     CIFAR_10(1, 0, 10, "batches.meta.txt", "cifar-10-batches-bin",
             List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
                     "data_batch_5.bin"), List.of("test_batch.bin")),
@@ -16,6 +17,17 @@ public enum CifarLabels {
     /** CIFAR-100's 20 superclasses. */
     CIFAR_100_COARSE(2, 0, 20, "coarse_label_names.txt", "cifar-100-binary", List.of("train.bin"),
             List.of("test.bin"));
+
+    /** As configuration spells it: cifar10, cifar100-fine, cifar100-coarse. */
+    @Override
+    public String word() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace("_1", "1").replace('_', '-');
+    }
+
+    @Override
+    public String toString() {
+        return word();
+    }
 
     public static final ImageShape SHAPE = new ImageShape(3, 32, 32);
 
