@@ -62,8 +62,8 @@ public final class ExecutorWatch {
     }
 
     public String timeoutMessage() {
-        return "no executor was left to run the training for " + timeoutSeconds + " s (training.executor-wait-"
-                + "timeout), so the run stopped. Check that the cluster's workers are up (scripts/cluster status,"
+        return "no executor was left to run the training for " + timeoutSeconds
+                + " s (training.executor-wait-timeout), so the run stopped. Check that the cluster's workers are up (scripts/cluster status,"
                 + " their logs) and have the cores and memory the job asks for, then continue with --resume.";
     }
 

@@ -52,7 +52,7 @@ public final class IdxReader {
                 int label = labels[i] & 0xff;
                 if (label >= classes) {
                     throw new DataException(source + ": label " + label + " at index " + i + " is not below the "
-                            + classes + " classes the job declares; check the file or the job's model.classes.");
+                            + classes + " classes the job declares; check the file or the job's data.class-names.");
                 }
             }
             return labels;
