@@ -1,5 +1,6 @@
 package io.sparkcnn.jobs.config;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -15,6 +16,7 @@ import io.sparkcnn.workers.augment.Preprocess;
 import io.sparkcnn.workers.data.CifarLabels;
 import io.sparkcnn.workers.image.Image;
 import io.sparkcnn.workers.params.Param;
+import io.sparkcnn.workers.params.ParamChoice;
 import io.sparkcnn.workers.params.ParamList;
 import io.sparkcnn.workers.params.ParamType;
 import java.io.File;
@@ -89,6 +91,26 @@ public final class JobConfig {
 
     public String master() {
         return get(JobKeys.SPARK_MASTER);
+    }
+
+    /**
+     * The parsed job for metrics.json: its source, then every key's value grouped as the file groups them
+     * ({@code {"training": {"epochs": 8, ...}}}), choices as their words, then the resolved HOCON.
+     */
+    @JsonValue
+    public Map<String, Object> asJson() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("source", source);
+        for (Param<?> p : JobKeys.ALL.all()) {
+            int dot = p.key().indexOf('.');
+            Object value = values.get(p);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> section = (Map<String, Object>) out.computeIfAbsent(p.key().substring(0, dot),
+                    k -> new LinkedHashMap<String, Object>());
+            section.put(p.key().substring(dot + 1), value instanceof ParamChoice c ? c.word() : value);
+        }
+        out.put("resolved", resolved);
+        return out;
     }
 
     public Data data() {

@@ -284,6 +284,17 @@ class JobConfigTest {
         }
     }
 
+    @Test
+    void theParsedJobWritesToJsonGroupedAsTheFileWithChoicesAsWords() throws IOException {
+        String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(JobConfig.load(LENET5,
+                List.of()));
+
+        for (String part : List.of("\"training\":{", "\"epochs\":8", "\"updater\":\"adam\"",
+                "\"architecture\":\"lenet5\"", "\"data-format\":\"NHWC\"", "\"preprocess\":{", "\"resolved\":")) {
+            assertTrue(json.contains(part), part + " in " + json);
+        }
+    }
+
     private File write(String name, String content) throws IOException {
         Path file = dir.resolve(name);
         Files.writeString(file, content);

@@ -2,6 +2,7 @@ package io.sparkcnn.workers.data;
 
 import io.sparkcnn.workers.params.ParamChoice;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Which CIFAR binary layout to read and which of its labels to train on: the file names, the record length,
@@ -21,7 +22,7 @@ public enum CifarLabels implements ParamChoice {
     /** As configuration spells it: cifar10, cifar100-fine, cifar100-coarse. */
     @Override
     public String word() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace("_1", "1").replace('_', '-');
+        return name().toLowerCase(Locale.ROOT).replace("_1", "1").replace('_', '-');
     }
 
     @Override

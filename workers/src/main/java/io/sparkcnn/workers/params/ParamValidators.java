@@ -50,11 +50,6 @@ public final class ParamValidators {
                 && Integer.bitCount(n.intValue()) == 1, "must be a power of two (1, 2, 4, 8, ...)");
     }
 
-    /** A list each of whose elements follows {@code element}. */
-    public static <E> ParamValidator<List<E>> each(ParamValidator<? super E> element) {
-        return new ParamValidator<>(list -> list.stream().allMatch(element::accepts), "each " + element.rule());
-    }
-
     public static double requireProbability(double p) {
         return requireRange("p", p, 0, 1);
     }
