@@ -15,6 +15,7 @@ import io.sparkcnn.workers.augment.AugmentRegistry;
 import io.sparkcnn.workers.augment.Preprocess;
 import io.sparkcnn.workers.data.CifarLabels;
 import io.sparkcnn.workers.image.Image;
+import io.sparkcnn.workers.params.DidYouMean;
 import io.sparkcnn.workers.params.Param;
 import io.sparkcnn.workers.params.ParamChoice;
 import io.sparkcnn.workers.params.ParamList;
@@ -443,9 +444,16 @@ public final class JobConfig {
             try {
                 value = p.type().read(raw);
             } catch (IllegalArgumentException e) {
-                boolean registry = p == JobKeys.DATA_PREPROCESS || p == JobKeys.DATA_AUGMENT;
-                return invalid(p, p.key() + ": " + (registry ? e.getMessage() : ParamType.show(raw)
-                        + " is not allowed: " + e.getMessage() + " (" + p.doc() + ")"));
+                if (p == JobKeys.DATA_PREPROCESS || p == JobKeys.DATA_AUGMENT) {
+                    return invalid(p, p.key() + ": " + e.getMessage());
+                }
+                if (!p.type().choices().isEmpty() && raw instanceof String given) {
+                    return invalid(p, p.key() + ": '" + given + "' is not one of " + p.type().choices() + "."
+                            + DidYouMean.nearest(given, p.type().choices()).map(k -> " Did you mean '" + k + "'?")
+                            .orElse(""));
+                }
+                return invalid(p, p.key() + ": " + ParamType.show(raw) + " is not allowed: " + e.getMessage() + " ("
+                        + p.doc() + ")");
             }
             Optional<String> rule = p.problem(value);
             if (rule.isPresent()) {

@@ -13,8 +13,10 @@ import java.util.function.Function;
  *
  * @param name what a value of the type is, for messages and the help ("a whole number")
  * @param structured true when a value is a list or an object, written in HOCON syntax on the command line
+ * @param choices for a choice, the words allowed; otherwise empty
  */
-public record ParamType<T>(String name, boolean structured, Function<Object, T> reader, Function<T, Object> writer) {
+public record ParamType<T>(String name, boolean structured, Function<Object, T> reader, Function<T, Object> writer,
+                           List<String> choices) {
 
     public static final ParamType<Integer> INT = scalar("a whole number", v -> {
         Double d = asDouble(v);
@@ -93,7 +95,7 @@ public record ParamType<T>(String name, boolean structured, Function<Object, T> 
             }
             throw new IllegalArgumentException(name + DidYouMean.nearest(given, words)
                     .map(k -> " (did you mean \"" + k + "\"?)").orElse(""));
-        }, ParamChoice::word);
+        }, ParamChoice::word, words);
     }
 
     /**
@@ -101,11 +103,11 @@ public record ParamType<T>(String name, boolean structured, Function<Object, T> 
      * wrong; {@code empty} is how configuration writes the value that leaves it out.
      */
     public static <T> ParamType<T> structured(String name, Function<Object, T> build, Object empty) {
-        return new ParamType<>(name, true, build, value -> empty);
+        return new ParamType<>(name, true, build, value -> empty, List.of());
     }
 
     private static <T> ParamType<T> scalar(String name, Function<Object, T> reader) {
-        return new ParamType<>(name, false, reader, v -> v);
+        return new ParamType<>(name, false, reader, v -> v, List.of());
     }
 
     private static <E> ParamType<List<E>> list(String name, ParamType<E> element) {
@@ -122,7 +124,7 @@ public record ParamType<T>(String name, boolean structured, Function<Object, T> 
                 out.add(e);
             }
             return List.copyOf(out);
-        }, value -> value.stream().map(element::write).toList());
+        }, value -> value.stream().map(element::write).toList(), List.of());
     }
 
     /** Numbers, or strings holding one (values overridden from the command line arrive as strings). */
