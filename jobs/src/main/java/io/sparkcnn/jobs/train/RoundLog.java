@@ -1,10 +1,10 @@
 package io.sparkcnn.jobs.train;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.sparkcnn.driver.engine.RoundStats;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Every averaging round's loss, speed and learning rate, for the report's per-round curves, and the units of
@@ -12,54 +12,71 @@ import java.util.Map;
  * (one array per quantity) so that metrics.json and the checkpoints stay compact.
  */
 final class RoundLog {
-    private static final List<String> COLUMNS = List.of("epoch", "round", "rounds_in_epoch", "loss",
-            "images_per_second", "learning_rate", "units", "spread");
-
-    private final Map<String, List<Number>> columns = new LinkedHashMap<>();
-
-    RoundLog() {
-        COLUMNS.forEach(c -> columns.put(c, new ArrayList<>()));
-    }
+    private final List<Integer> epoch = new ArrayList<>();
+    private final List<Integer> round = new ArrayList<>();
+    private final List<Integer> roundsInEpoch = new ArrayList<>();
+    private final List<Float> loss = new ArrayList<>();
+    private final List<Double> imagesPerSecond = new ArrayList<>();
+    private final List<Float> learningRate = new ArrayList<>();
+    private final List<Integer> units = new ArrayList<>();
+    private final List<Float> spread = new ArrayList<>();
 
     void add(RoundStats r) {
-        columns.get("epoch").add(r.epoch());
-        columns.get("round").add(r.round());
-        columns.get("rounds_in_epoch").add(r.roundsInEpoch());
-        columns.get("loss").add(finite((float) r.meanLoss()));
-        columns.get("images_per_second").add(RunMetrics.finite(Math.round(r.imagesPerSecond() * 10) / 10.0));
-        columns.get("learning_rate").add(finite((float) r.learningRate()));
-        columns.get("units").add(r.units());
-        columns.get("spread").add(finite((float) r.spread()));
+        epoch.add(r.epoch());
+        round.add(r.round());
+        roundsInEpoch.add(r.roundsInEpoch());
+        loss.add(finite((float) r.meanLoss()));
+        imagesPerSecond.add(RunMetrics.finite(Math.round(r.imagesPerSecond() * 10) / 10.0));
+        learningRate.add(finite((float) r.learningRate()));
+        units.add(r.units());
+        spread.add(finite((float) r.spread()));
     }
 
     /** The columns as metrics.json and the checkpoints hold them; JSON has no NaN, so a missing value is null. */
-    Map<String, List<Number>> columns() {
-        return columns;
+    Columns columns() {
+        return new Columns(nullable(epoch), nullable(round), nullable(roundsInEpoch), nullable(loss),
+                nullable(imagesPerSecond), nullable(learningRate), nullable(units), nullable(spread));
     }
 
-    /**
-     * Continues the log of a resumed run from its checkpoint (older checkpoints have none, or lack the newer
-     * columns, which are padded with nulls so that every column stays one entry per round).
-     */
-    @SuppressWarnings("unchecked")
-    void restore(Object saved) {
-        if (saved instanceof Map<?, ?> map) {
-            COLUMNS.forEach(c -> {
-                Object values = map.get(c);
-                if (values instanceof List<?> list) {
-                    columns.get(c).addAll((List<Number>) list);
-                }
-            });
-            int rounds = columns.get("epoch").size();
-            columns.values().forEach(column -> {
-                while (column.size() < rounds) {
-                    column.add(null);
-                }
-            });
+    /** Continues the log of a resumed run from its checkpoint. */
+    void restore(Columns saved) {
+        epoch.addAll(saved.epoch());
+        round.addAll(saved.round());
+        roundsInEpoch.addAll(saved.roundsInEpoch());
+        loss.addAll(saved.loss());
+        imagesPerSecond.addAll(saved.imagesPerSecond());
+        learningRate.addAll(saved.learningRate());
+        units.addAll(saved.units());
+        spread.addAll(saved.spread());
+    }
+
+    /** The log's columns, one entry per round each, named and ordered as in metrics.json's {@code rounds}. */
+    @JsonPropertyOrder({"epoch", "round", "rounds_in_epoch", "loss", "images_per_second", "learning_rate", "units", "spread"})
+    record Columns(
+            List<Integer> epoch,
+            List<Integer> round,
+            @JsonProperty("rounds_in_epoch") List<Integer> roundsInEpoch,
+            List<Float> loss,
+            @JsonProperty("images_per_second") List<Double> imagesPerSecond,
+            @JsonProperty("learning_rate") List<Float> learningRate,
+            List<Integer> units,
+            List<Float> spread) {
+        Columns {
+            List<List<?>> all = java.util.Arrays.asList(epoch, round, roundsInEpoch, loss, imagesPerSecond,
+                    learningRate, units, spread);
+            if (all.contains(null) || all.stream().mapToInt(List::size).distinct().count() > 1) {
+                throw new IllegalArgumentException("the round log needs its 8 columns, one value per round each: "
+                        + all.stream().map(c -> c == null ? "missing" : Integer.toString(c.size())).toList());
+            }
         }
     }
 
-    private static Number finite(float v) {
+    /** An unmodifiable copy that, unlike {@link List#copyOf}, keeps nulls (the values that were not finite). */
+    private static <T> List<T> nullable(List<T> values) {
+        return java.util.Collections.unmodifiableList(new ArrayList<>(values));
+    }
+
+    private static Float finite(float v) {
         return Float.isFinite(v) ? v : null;
     }
 }

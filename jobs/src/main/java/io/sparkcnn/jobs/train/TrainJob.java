@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparkcnn.driver.checkpoint.Checkpoint;
 import io.sparkcnn.driver.checkpoint.CheckpointStore;
+import io.sparkcnn.driver.checkpoint.CheckpointWriter;
+import io.sparkcnn.driver.checkpoint.ListenerStates;
 import io.sparkcnn.driver.engine.AveragingSchedule;
 import io.sparkcnn.driver.engine.AveragingTrainer;
 import io.sparkcnn.driver.engine.DivergencePolicy;
@@ -100,7 +102,7 @@ public final class TrainJob {
     public Map<String, Object> run() {
         long began = System.nanoTime();
         CheckpointStore checkpoints = new CheckpointStore(dir.file("checkpoints"), CHECKPOINTS_KEPT);
-        RunProgress progress = null;
+        RunListeners listening = null;
         ModelSummary summary = null;
         String sparkVersion = null;
         try {
@@ -125,7 +127,9 @@ public final class TrainJob {
 
             ModelState start = ModelState.of(net);
             Position from = Position.START;
-            progress = new RunProgress(job, reporter, checkpoints, plateau);
+            int firstRoundBlocks = 1;
+            ListenerStates saved = ListenerStates.NONE;
+            listening = RunListeners.of(job, reporter, checkpoints, plateau);
             if (resuming) {
                 List<String> skipped = new ArrayList<>();
                 Checkpoint last = checkpoints.latest(skipped).orElseThrow(() -> new IllegalArgumentException(
@@ -134,10 +138,12 @@ public final class TrainJob {
                 skipped.forEach(s -> reporter.say("skipped damaged checkpoint: %s", s));
                 start = last.state();
                 from = last.next();
-                progress.restore(last.extras(), checkpoints);
+                firstRoundBlocks = last.nextRoundBlocks();
+                saved = last.listeners();
+                listening.restore(saved);
                 reporter.say("resuming at epoch %d, round %d (iteration %d)%s", from.epoch(), from.round() + 1,
                         start.iterations(), "adaptive".equals(job.training().averaging())
-                                ? ", averaging every " + progress.averagingMultiple() + " x tau steps" : "");
+                                ? ", averaging every " + firstRoundBlocks + " x tau steps" : "");
             } else {
                 writeString(dir.file(CONFIG_FILE), job.resolved());
             }
@@ -155,8 +161,14 @@ public final class TrainJob {
                 int stepsPerEpoch = ceilDiv(ceilDiv(trainCount, plan.workers()), plan.batchSizePerWorker());
                 LearningRateSchedule schedule = schedule(stepsPerEpoch, plateau);
                 JavaRDD<LabeledImage> testRdd = splits.test();
-                progress.attach(sc, spec, data, splits.validation(), testRdd);
-                List<TrainingListener> listeners = new ArrayList<>(List.of(progress));
+                JavaRDD<LabeledImage> validationRdd = splits.validation();
+                listening.validation().attach(evaluator(sc, validationRdd, spec, data, "validate"));
+                listening.epochTest().attach(evaluator(sc, testRdd, spec, data, "test"));
+                List<TrainingListener> listeners = new ArrayList<>(listening.inOrder(validationRdd != null));
+                CheckpointWriter writer = new CheckpointWriter(checkpoints, job.training().checkpointEveryRounds(),
+                        firstRoundBlocks, listeners);
+                saved.restore(writer);
+                listeners.add(writer);
                 for (RunInstrument instrument : instruments) {
                     instrument.attach(state -> {
                         sc.setJobDescription("instrument: test accuracy");
@@ -170,7 +182,7 @@ public final class TrainJob {
                     result = new AveragingTrainer(sc, plan, spec, data.trainBatches(), schedule)
                             .onDivergence(divergencePolicy(job.training()))
                             .averaging(averagingSchedule(job.training()))
-                            .fit(splits.train(), trainCount, start, from, progress.averagingMultiple(), listeners);
+                            .fit(splits.train(), trainCount, start, from, firstRoundBlocks, listeners);
                 } catch (Exception e) {
                     // Spark's job abort is a checked SparkException that Scala code throws undeclared.
                     RuntimeException failure = e instanceof RuntimeException r ? r
@@ -178,7 +190,7 @@ public final class TrainJob {
                     throw ResourceErrors.explain(watch.explain(failure), job, sc.getConf().get(
                             "spark.executor.memory", "1g"), events.describe());
                 }
-                ModelState kept = progress.keptState(result.state());
+                ModelState kept = listening.keptState(result.state());
                 sc.setJobDescription("final test evaluation");
                 long inferenceStart = System.nanoTime();
                 DistributedEvaluator.Scored scored = DistributedEvaluator.scored(sc, testRdd, spec, kept,
@@ -186,12 +198,12 @@ public final class TrainJob {
                 double inferenceSeconds = (System.nanoTime() - inferenceStart) / 1e9;
                 Evaluation test = scored.evaluation();
                 reporter.say("test accuracy %.4f on %,d images (%s)%n%s", test.accuracy(), splits.testCount(),
-                        progress.keptDescription(), test.stats(false, true));
+                        listening.keptDescription(), test.stats(false, true));
                 kept.applyTo(net);
-                metrics = RunMetrics.of(job, data.classNames(), progress, scored, splits.testCount(), summary,
+                metrics = RunMetrics.of(job, data.classNames(), listening, scored, splits.testCount(), summary,
                         splits.rejected(), sc.master(), sc.version(), began);
                 metrics.put("cluster_events", events.toMap());
-                metrics.put("divergence_rollbacks", progress.rollbacks);
+                metrics.put("divergence_rollbacks", listening.rollbacks().rollbacks());
                 metrics.put("inference_images_per_second", splits.testCount() / inferenceSeconds);
                 instruments.forEach(i -> metrics.putAll(i.metrics()));
                 String happened = events.describe();
@@ -209,9 +221,9 @@ public final class TrainJob {
             if (checkpoints.list().isEmpty()) {
                 dir.abandon();
             } else {
-                if (progress != null) {
+                if (listening != null) {
                     try {
-                        writeJson(dir.file("metrics.json"), RunMetrics.failed(job, progress, summary, sparkVersion, e,
+                        writeJson(dir.file("metrics.json"), RunMetrics.failed(job, listening, summary, sparkVersion, e,
                                 began));
                         writeReport();
                     } catch (RuntimeException reportFailure) {
@@ -222,6 +234,16 @@ public final class TrainJob {
             }
             throw e;
         }
+    }
+
+    /** Scores a state on {@code records} after an epoch, as a Spark job the UI names "epoch N/M: {@code what}". */
+    private EpochEvaluator evaluator(JavaSparkContext sc, JavaRDD<LabeledImage> records, NetworkSpec spec,
+                                     JobData data, String what) {
+        return (epoch, state) -> {
+            sc.setJobDescription(String.format("epoch %d/%d: %s", epoch, job.training().epochs(), what));
+            return DistributedEvaluator.scored(sc, records, spec, state, data.evalBatches(), data.classNames(),
+                    job.training().evalBatchSize());
+        };
     }
 
     /** The report is a view of metrics.json: a failure to draw it is told, and does not cost the trained model. */
