@@ -25,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A run's checkpoints in one folder, one file per checkpoint ({@code ckpt-e0003-r00012.bin}: the position of
- * the round to run next). A file is written under a temporary name and renamed into place, and ends with a
+ * A run's checkpoints in one folder, one file per checkpoint ({@code ckpt-e0003-b00012.bin}: the position of
+ * the next round, epoch 3 from its block 12). A file is written under a temporary name and renamed into place, and ends with a
  * SHA-256 of its content, so that a crash mid-write or a damaged file is detected on loading and the previous
  * checkpoint is used instead. The newest {@code keep} checkpoints are kept.
  *
@@ -38,7 +38,7 @@ public final class CheckpointStore {
     private static final String MAGIC = "spark-cnn checkpoint v2";
     /** The format before listener states were typed records (its driver state was one untyped map). */
     private static final String MAGIC_V1 = "spark-cnn checkpoint v1";
-    private static final Pattern NAME = Pattern.compile("ckpt-e(\\d+)-r(\\d+)\\.bin");
+    private static final Pattern NAME = Pattern.compile("ckpt-e(\\d+)-b(\\d+)\\.bin");
 
     private final Path dir;
     private final int keep;
@@ -55,7 +55,7 @@ public final class CheckpointStore {
     /** Writes {@code checkpoint} atomically and drops the oldest beyond {@code keep}; returns its file. */
     public Path write(Checkpoint checkpoint) {
         Position p = checkpoint.next();
-        Path file = dir.resolve(String.format("ckpt-e%04d-r%05d.bin", p.epoch(), p.round()));
+        Path file = dir.resolve(String.format("ckpt-e%04d-b%05d.bin", p.epoch(), p.block()));
         writeFile(file, checkpoint);
         List<Path> all = list();
         for (int i = keep; i < all.size(); i++) {
@@ -107,7 +107,7 @@ public final class CheckpointStore {
                 Position p = checkpoint.next();
                 ModelState s = checkpoint.state();
                 out.writeInt(p.epoch());
-                out.writeInt(p.round());
+                out.writeInt(p.block());
                 out.writeInt(s.iterations());
                 out.writeInt(s.epochs());
                 out.writeInt(checkpoint.nextRoundBlocks());

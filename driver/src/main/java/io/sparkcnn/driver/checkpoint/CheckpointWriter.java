@@ -34,9 +34,9 @@ public final class CheckpointWriter implements StatefulListener<CheckpointWriter
     @Override
     public void onRound(RoundStats round, ModelState state, Position next) {
         rounds++;
-        nextRoundBlocks = round.nextUnits();
+        nextRoundBlocks = round.nextRoundBlocks();
         // The epoch's last round is checkpointed in onEpochEnd, once the epoch's evaluation is part of the record.
-        if (everyRounds > 0 && rounds % everyRounds == 0 && next.round() != 0) {
+        if (everyRounds > 0 && rounds % everyRounds == 0 && next.block() != 0) {
             write(next, state);
         }
     }

@@ -141,7 +141,7 @@ class CheckpointStoreTest {
 
     @Test
     void aCheckpointOfTheOlderFormatIsRefusedSayingSo() throws IOException {
-        Path file = dir.resolve("ckpt-e0001-r00002.bin");
+        Path file = dir.resolve("ckpt-e0001-b00002.bin");
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
         try (java.io.DataOutputStream out = new java.io.DataOutputStream(body)) {
             out.writeUTF("spark-cnn checkpoint v1");

@@ -7,63 +7,64 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every averaging round's loss, speed and learning rate, for the report's per-round curves, and the units of
- * tau steps it covered and the relative spread of the workers' updates (adaptive averaging); kept as columns
- * (one array per quantity) so that metrics.json and the checkpoints stay compact.
+ * Every averaging round's loss, speed and learning rate, for the report's per-round curves, where it ended (the
+ * blocks of tau steps of its epoch done), the blocks it covered and the relative spread of the workers' updates
+ * (adaptive averaging); kept as columns (one array per quantity) so that metrics.json and the checkpoints stay
+ * compact.
  */
 final class RoundLog {
     private final List<Integer> epoch = new ArrayList<>();
-    private final List<Integer> round = new ArrayList<>();
-    private final List<Integer> roundsInEpoch = new ArrayList<>();
+    private final List<Integer> blocksDone = new ArrayList<>();
+    private final List<Integer> blocksInEpoch = new ArrayList<>();
     private final List<Float> loss = new ArrayList<>();
     private final List<Double> imagesPerSecond = new ArrayList<>();
     private final List<Float> learningRate = new ArrayList<>();
-    private final List<Integer> units = new ArrayList<>();
+    private final List<Integer> blocks = new ArrayList<>();
     private final List<Float> spread = new ArrayList<>();
 
     void add(RoundStats r) {
         epoch.add(r.epoch());
-        round.add(r.round());
-        roundsInEpoch.add(r.roundsInEpoch());
+        blocksDone.add(r.blocksDone());
+        blocksInEpoch.add(r.blocksInEpoch());
         loss.add(finite((float) r.meanLoss()));
         imagesPerSecond.add(RunMetrics.finite(Math.round(r.imagesPerSecond() * 10) / 10.0));
         learningRate.add(finite((float) r.learningRate()));
-        units.add(r.units());
+        blocks.add(r.blocks());
         spread.add(finite((float) r.spread()));
     }
 
     /** The columns as metrics.json and the checkpoints hold them; JSON has no NaN, so a missing value is null. */
     Columns columns() {
-        return new Columns(nullable(epoch), nullable(round), nullable(roundsInEpoch), nullable(loss),
-                nullable(imagesPerSecond), nullable(learningRate), nullable(units), nullable(spread));
+        return new Columns(nullable(epoch), nullable(blocksDone), nullable(blocksInEpoch), nullable(loss),
+                nullable(imagesPerSecond), nullable(learningRate), nullable(blocks), nullable(spread));
     }
 
     /** Continues the log of a resumed run from its checkpoint. */
     void restore(Columns saved) {
         epoch.addAll(saved.epoch());
-        round.addAll(saved.round());
-        roundsInEpoch.addAll(saved.roundsInEpoch());
+        blocksDone.addAll(saved.blocksDone());
+        blocksInEpoch.addAll(saved.blocksInEpoch());
         loss.addAll(saved.loss());
         imagesPerSecond.addAll(saved.imagesPerSecond());
         learningRate.addAll(saved.learningRate());
-        units.addAll(saved.units());
+        blocks.addAll(saved.blocks());
         spread.addAll(saved.spread());
     }
 
     /** The log's columns, one entry per round each, named and ordered as in metrics.json's {@code rounds}. */
-    @JsonPropertyOrder({"epoch", "round", "rounds_in_epoch", "loss", "images_per_second", "learning_rate", "units", "spread"})
+    @JsonPropertyOrder({"epoch", "blocks_done", "blocks_in_epoch", "loss", "images_per_second", "learning_rate", "blocks", "spread"})
     record Columns(
             List<Integer> epoch,
-            List<Integer> round,
-            @JsonProperty("rounds_in_epoch") List<Integer> roundsInEpoch,
+            @JsonProperty("blocks_done") List<Integer> blocksDone,
+            @JsonProperty("blocks_in_epoch") List<Integer> blocksInEpoch,
             List<Float> loss,
             @JsonProperty("images_per_second") List<Double> imagesPerSecond,
             @JsonProperty("learning_rate") List<Float> learningRate,
-            List<Integer> units,
+            List<Integer> blocks,
             List<Float> spread) {
         Columns {
-            List<List<?>> all = java.util.Arrays.asList(epoch, round, roundsInEpoch, loss, imagesPerSecond,
-                    learningRate, units, spread);
+            List<List<?>> all = java.util.Arrays.asList(epoch, blocksDone, blocksInEpoch, loss, imagesPerSecond,
+                    learningRate, blocks, spread);
             if (all.contains(null) || all.stream().mapToInt(List::size).distinct().count() > 1) {
                 throw new IllegalArgumentException("the round log needs its 8 columns, one value per round each: "
                         + all.stream().map(c -> c == null ? "missing" : Integer.toString(c.size())).toList());

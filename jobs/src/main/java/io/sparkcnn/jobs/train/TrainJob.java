@@ -115,8 +115,8 @@ public final class TrainJob {
                             + " averaging every %d steps%s, %d epoch(s)",
                     job.name(), describeModel(), data.sizes(), data.shape(), job.training().workers(), job.training().threadsPerWorker(),
                     job.training().batchSizePerWorker(), job.training().averagingFrequency(),
-                    "adaptive".equals(job.training().averaging()) ? " (adaptive: up to "
-                            + job.training().adaptiveMaxMultiple() + " x)" : "", job.training().epochs());
+                    "adaptive".equals(job.training().averaging()) ? " (adaptive: rounds of up to "
+                            + job.training().adaptiveMaxMultiple() + " blocks of that)" : "", job.training().epochs());
             reporter.say("%s", summary.render());
             TrainingPlan plan = new TrainingPlan(job.training().workers(), job.training().batchSizePerWorker(),
                     job.training().averagingFrequency(), job.training().epochs(), job.seed());
@@ -141,9 +141,9 @@ public final class TrainJob {
                 firstRoundBlocks = last.nextRoundBlocks();
                 saved = last.listeners();
                 listening.restore(saved);
-                reporter.say("resuming at epoch %d, round %d (iteration %d)%s", from.epoch(), from.round() + 1,
+                reporter.say("resuming at epoch %d, block %d (iteration %d)%s", from.epoch(), from.block() + 1,
                         start.iterations(), "adaptive".equals(job.training().averaging())
-                                ? ", averaging every " + firstRoundBlocks + " x tau steps" : "");
+                                ? ", the next round covering " + firstRoundBlocks + " block(s) of tau steps" : "");
             } else {
                 writeString(dir.file(CONFIG_FILE), job.resolved());
             }

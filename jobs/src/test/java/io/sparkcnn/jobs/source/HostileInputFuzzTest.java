@@ -129,7 +129,7 @@ class HostileInputFuzzTest {
         Path file = tmp.resolve("valid.bin");
         CheckpointStore.writeFile(file, new Checkpoint(new Position(2, 3), 2, new ModelState(params, new float[40], 7, 1),
                 ListenerStates.of(List.of(new CheckpointWriter(new CheckpointStore(tmp, 1), 0, 2, List.of())))));
-        assertEquals(300, fuzz("ckpt-e0002-r00003.bin", Files.readAllBytes(file), 300,
+        assertEquals(300, fuzz("ckpt-e0002-b00003.bin", Files.readAllBytes(file), 300,
                 CheckpointStore::readFile, CheckpointStore.CheckpointException.class));
     }
 

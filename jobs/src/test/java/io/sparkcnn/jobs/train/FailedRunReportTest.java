@@ -43,7 +43,7 @@ class FailedRunReportTest {
         for (TrainingListener l : listeners) {
             l.onEpochEnd(new EpochStats(1, 2, 512, 0.75, 2.0, 0.2), state);
         }
-        DivergedException diverged = new DivergedException(2, 1, Double.NaN);
+        DivergedException diverged = new DivergedException(2, 1, 1, Double.NaN);
 
         TrainJob.writeJson(tmp.resolve("metrics.json"), RunMetrics.failed(job, run, null, null, diverged, 0));
         String html = Files.readString(RunReport.write(tmp));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkcnn.driver.checkpoint.Checkpoint;
 import io.sparkcnn.driver.checkpoint.CheckpointStore;
 import io.sparkcnn.driver.checkpoint.ListenerStates;
@@ -20,6 +21,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,7 +98,11 @@ class ListenerStateTest {
         assertEquals(uninterrupted.rows(), resumed.rows());
         assertEquals(3, resumed.epochsRun());
         assertEquals(5 * 128, resumed.examples());
-        assertEquals(List.of(1, 2, 1, 2, 1), resumed.rounds().round());
+        assertEquals(List.of(1, 2, 1, 2, 1), resumed.rounds().blocksDone());
+        List<String> columns = new ArrayList<>();
+        new ObjectMapper().valueToTree(resumed.rounds()).fieldNames().forEachRemaining(columns::add);
+        assertEquals(List.of("epoch", "blocks_done", "blocks_in_epoch", "loss", "images_per_second", "learning_rate",
+                "blocks", "spread"), columns, "metrics.json's rounds columns, in their order");
     }
 
     @Test
@@ -207,8 +213,8 @@ class ListenerStateTest {
     @Test
     void theRollbacksOfTheRunSoFarComeBackFromTheCheckpoint() {
         RollbackLog log = new RollbackLog();
-        log.onRollback("training diverged: epoch 1, round 3", 0.1, 1);
-        log.onRollback("training diverged: epoch 2, round 1", 0.01, 2);
+        log.onRollback("training diverged: epoch 1, block 3", 0.1, 1);
+        log.onRollback("training diverged: epoch 2, block 1", 0.01, 2);
 
         RollbackLog resumed = new RollbackLog();
         assertTrue(throughACheckpoint(log).restore(resumed));
