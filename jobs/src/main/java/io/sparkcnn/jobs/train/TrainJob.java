@@ -115,8 +115,9 @@ public final class TrainJob {
                             + " averaging every %d steps%s, %d epoch(s)",
                     job.name(), describeModel(), data.sizes(), data.shape(), job.training().workers(), job.training().threadsPerWorker(),
                     job.training().batchSizePerWorker(), job.training().averagingFrequency(),
-                    "adaptive".equals(job.training().averaging()) ? " (adaptive: rounds of up to "
-                            + job.training().adaptiveMaxMultiple() + " blocks of that)" : "", job.training().epochs());
+                    "adaptive".equals(job.training().averaging()) ? " (adaptive: every 1 to "
+                            + job.training().adaptiveMaxMultiple() + " blocks of that many)" : "",
+                    job.training().epochs());
             reporter.say("%s", summary.render());
             TrainingPlan plan = new TrainingPlan(job.training().workers(), job.training().batchSizePerWorker(),
                     job.training().averagingFrequency(), job.training().epochs(), job.seed());
