@@ -1,7 +1,5 @@
 package io.sparkcnn.driver.checkpoint;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkcnn.driver.engine.Position;
 import io.sparkcnn.workers.train.ModelState;
 import java.io.ByteArrayInputStream;
@@ -19,7 +17,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A run's checkpoints in one folder, one file per checkpoint ({@code ckpt-e0003-r00012.bin}: the position of
- * the round to run next). A file is written under a temporary name and renamed into place, and ends with a
+ * A run's checkpoints in one folder, one file per checkpoint ({@code ckpt-e0003-b00012.bin}: the position of
+ * the next round, epoch 3 from its block 12). A file is written under a temporary name and renamed into place, and ends with a
  * SHA-256 of its content, so that a crash mid-write or a damaged file is detected on loading and the previous
  * checkpoint is used instead. The newest {@code keep} checkpoints are kept.
  *
@@ -38,11 +35,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class CheckpointStore {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
-    private static final String MAGIC = "spark-cnn checkpoint v1";
-    private static final Pattern NAME = Pattern.compile("ckpt-e(\\d+)-r(\\d+)\\.bin");
-    // Histories may hold NaN (a diverged loss) or an infinite 'best so far' before the first epoch.
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.core.JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
+    private static final String MAGIC = "spark-cnn checkpoint v2";
+    /** The format before listener states were typed records (its driver state was one untyped map). */
+    private static final String MAGIC_V1 = "spark-cnn checkpoint v1";
+    private static final Pattern NAME = Pattern.compile("ckpt-e(\\d+)-b(\\d+)\\.bin");
 
     private final Path dir;
     private final int keep;
@@ -59,7 +55,7 @@ public final class CheckpointStore {
     /** Writes {@code checkpoint} atomically and drops the oldest beyond {@code keep}; returns its file. */
     public Path write(Checkpoint checkpoint) {
         Position p = checkpoint.next();
-        Path file = dir.resolve(String.format("ckpt-e%04d-r%05d.bin", p.epoch(), p.round()));
+        Path file = dir.resolve(String.format("ckpt-e%04d-b%05d.bin", p.epoch(), p.block()));
         writeFile(file, checkpoint);
         List<Path> all = list();
         for (int i = keep; i < all.size(); i++) {
@@ -111,12 +107,13 @@ public final class CheckpointStore {
                 Position p = checkpoint.next();
                 ModelState s = checkpoint.state();
                 out.writeInt(p.epoch());
-                out.writeInt(p.round());
+                out.writeInt(p.block());
                 out.writeInt(s.iterations());
                 out.writeInt(s.epochs());
-                byte[] extras = JSON.writeValueAsBytes(checkpoint.extras());
-                out.writeInt(extras.length);
-                out.write(extras);
+                out.writeInt(checkpoint.nextRoundBlocks());
+                byte[] listeners = checkpoint.listeners().toJson();
+                out.writeInt(listeners.length);
+                out.write(listeners);
                 writeFloats(out, s.params());
                 writeFloats(out, s.updaterState());
             }
@@ -158,18 +155,27 @@ public final class CheckpointStore {
             throw new CheckpointException(file + ": checksum mismatch (the file is damaged or was cut short)");
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body))) {
-            if (!MAGIC.equals(in.readUTF())) {
+            String magic = in.readUTF();
+            if (MAGIC_V1.equals(magic)) {
+                throw new CheckpointException(file + ": written by an older spark-cnn (checkpoint format v1), which"
+                        + " this version cannot resume; start the run again.");
+            }
+            if (!MAGIC.equals(magic)) {
                 throw new CheckpointException(file + ": not a spark-cnn checkpoint");
             }
             Position next = new Position(in.readInt(), in.readInt());
             int iterations = in.readInt();
             int epochs = in.readInt();
-            byte[] extras = new byte[checkedLength(in, in.readInt(), 1)];
-            in.readFully(extras);
-            Map<String, Object> extraValues = JSON.readValue(extras, new TypeReference<>() {});
+            int nextRoundBlocks = in.readInt();
+            if (nextRoundBlocks < 1) {
+                throw new IOException("the next round's blocks are " + nextRoundBlocks + ", not at least 1");
+            }
+            byte[] listeners = new byte[checkedLength(in, in.readInt(), 1)];
+            in.readFully(listeners);
+            ListenerStates states = ListenerStates.fromJson(listeners);
             float[] params = readFloats(in);
             float[] updater = readFloats(in);
-            return new Checkpoint(next, new ModelState(params, updater, iterations, epochs), extraValues);
+            return new Checkpoint(next, nextRoundBlocks, new ModelState(params, updater, iterations, epochs), states);
         } catch (IOException e) {
             throw new CheckpointException(file + ": cannot be decoded: " + e.getMessage());
         }

@@ -19,14 +19,15 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * Data-parallel minibatch SGD with parameter averaging, as in SparkNet: every round the driver broadcasts the
- * parameters and updater state, every worker runs tau minibatch steps on its shard, a tree aggregation sums
- * the results in partition order ({@link OrderedTreeSum}) and the driver averages them. Each epoch reshuffles the shards from the job's seed. With an
- * adaptive {@link AveragingSchedule} a round may cover several units of tau steps, k, which the schedule
- * changes after each round from how far the workers' updates spread.
+ * parameters and updater state, every worker runs a block of tau minibatch steps on its shard, a tree
+ * aggregation sums the results in partition order ({@link OrderedTreeSum}) and the driver averages them. Each
+ * epoch reshuffles the shards from the job's seed. With an adaptive {@link AveragingSchedule} a round may cover
+ * several blocks, k, which the schedule changes after each round from how far the workers' updates spread.
  *
- * <p>It knows nothing of the architecture: it gets a DL4J configuration and a starting state. Everything a
- * round computes follows from the seed, the epoch and the round (its first unit), so a run resumed from a
- * checkpoint's {@link Position} and multiple k repeats exactly what the uninterrupted run would have done.
+ * <p>Words: a step is one minibatch SGD step on a worker; a block is tau steps; a round is one broadcast, train
+ * and average cycle, covering k blocks. It knows nothing of the architecture: it gets a DL4J configuration and
+ * a starting state. Everything a round computes follows from the seed, the epoch and the round's first block,
+ * so a run resumed from a checkpoint's {@link Position} and k repeats exactly what the uninterrupted run did.
  */
 public final class AveragingTrainer {
     private final JavaSparkContext sc;
@@ -77,20 +78,20 @@ public final class AveragingTrainer {
     }
 
     /**
-     * Continues a run at {@code from} with the state it had there and the averaging multiple its schedule had
-     * chosen for the next round ({@link RoundStats#nextUnits()}, which checkpoints keep).
+     * Continues a run at {@code from} with the state it had there and the blocks its schedule had chosen for the
+     * next round ({@link RoundStats#nextRoundBlocks()}, which checkpoints keep).
      */
     public TrainingResult fit(JavaRDD<LabeledImage> records, int recordCount, ModelState start, Position from,
-                              int multiple, TrainingListener listener) {
-        return fit(records, recordCount, start, from, multiple, List.of(listener));
+                              int firstRoundBlocks, TrainingListener listener) {
+        return fit(records, recordCount, start, from, firstRoundBlocks, List.of(listener));
     }
 
     /** As above, with several listeners, each told of every event in their order (one concern each). */
     public TrainingResult fit(JavaRDD<LabeledImage> records, int recordCount, ModelState start, Position from,
-                              int multiple, List<? extends TrainingListener> listeners) {
+                              int firstRoundBlocks, List<? extends TrainingListener> listeners) {
         warmUp(records);
-        // k: the units of tau steps the next round covers. Positions count units, so they mean the same whatever k.
-        int k = averaging.clamp(multiple);
+        // k: the blocks of tau steps the next round covers. Positions count blocks, so they mean the same whatever k.
+        int k = averaging.clamp(firstRoundBlocks);
         ModelState state = start;
         List<EpochStats> history = new ArrayList<>();
         double rateScale = 1;
@@ -98,39 +99,40 @@ public final class AveragingTrainer {
         for (int epoch = from.epoch(); epoch <= plan.epochs(); epoch++) {
             EpochShards dealt = EpochShards.deal(recordCount, plan.workers(), plan.seed(), epoch);
             JavaRDD<LabeledImage> shards = Sharder.shardsFor(sc, records, dealt).persist(StorageLevel.MEMORY_ONLY());
-            int units = plan.roundsFor(dealt.ranges().largest());
+            int blocksInEpoch = plan.blocksFor(dealt.ranges().largest());
             long epochStart = System.nanoTime();
             long examples = 0;
             long minibatches = 0;
             double lossSum = 0;
             double overheadSum = 0;
-            int firstUnit = epoch == from.epoch() ? from.round() : 0;
+            int firstBlock = epoch == from.epoch() ? from.block() : 0;
             // The Spark UI groups an epoch's jobs (its rounds, then the listener's validation) under one name.
             sc.setJobGroup(jobGroup(epoch), String.format("epoch %d/%d", epoch, plan.epochs()), false);
             int roundsRun = 0;
-            for (int unit = firstUnit; unit < units; ) {
-                // The epoch's last round takes only the units left.
-                int length = Math.min(k, units - unit);
-                int end = unit + length;
-                sc.setJobDescription(length == 1
-                        ? String.format("epoch %d/%d, round %d/%d", epoch, plan.epochs(), end, units)
-                        : String.format("epoch %d/%d, rounds %d-%d/%d", epoch, plan.epochs(), unit + 1, end, units));
+            for (int block = firstBlock; block < blocksInEpoch; ) {
+                // The epoch's last round takes only the blocks left.
+                int blocks = Math.min(k, blocksInEpoch - block);
+                int end = block + blocks;
+                sc.setJobDescription(blocks == 1
+                        ? String.format("epoch %d/%d, block %d/%d", epoch, plan.epochs(), end, blocksInEpoch)
+                        : String.format("epoch %d/%d, blocks %d-%d/%d", epoch, plan.epochs(), block + 1, end,
+                                blocksInEpoch));
                 long roundStart = System.nanoTime();
                 double learningRate = schedule.rate(epoch, state.iterations()) * rateScale;
                 Broadcast<ModelState> broadcast = sc.broadcast(state);
                 ParameterAverage sum = OrderedTreeSum.sum(shards.mapPartitionsWithIndex(
-                        new RoundTask(broadcast, network, batchMaker, plan, epoch, unit, length, learningRate), true));
+                        new RoundTask(broadcast, network, batchMaker, plan, epoch, block, blocks, learningRate), true));
                 broadcast.destroy(false);
                 ModelState next = sum.average(state);
                 double spread = sum.relativeSpread();
-                RoundStats stats = new RoundStats(epoch, plan.epochs(), end, units, sum.workers(),
+                RoundStats stats = new RoundStats(epoch, plan.epochs(), end, blocksInEpoch, sum.workers(),
                         sum.examples(), sum.meanLoss(), System.nanoTime() - roundStart, sum.maxTrainNanos(),
-                        4L * (state.params().length + state.updaterState().length), learningRate, length, spread,
+                        4L * (state.params().length + state.updaterState().length), learningRate, blocks, spread,
                         averaging.next(k, spread));
                 boolean lossDiverged = !Double.isFinite(stats.meanLoss()) && sum.minibatches() > 0;
                 if (lossDiverged || !DivergencePolicy.finite(next.params())
                         || !DivergencePolicy.finite(next.updaterState())) {
-                    DivergedException diverged = new DivergedException(epoch, end, stats.meanLoss(),
+                    DivergedException diverged = new DivergedException(epoch, block + 1, end, stats.meanLoss(),
                             lossDiverged ? "" : " (the averaged parameters hold NaN or infinite values)");
                     if (!onDivergence.rollback() || rollbacks == onDivergence.maxRollbacks()) {
                         throw diverged;
@@ -143,18 +145,18 @@ public final class AveragingTrainer {
                     }
                     continue;
                 }
-                state = end == units ? next.atEpoch(epoch) : next;
+                state = end == blocksInEpoch ? next.atEpoch(epoch) : next;
                 examples += stats.examples();
                 minibatches += sum.minibatches();
                 lossSum += stats.meanLoss() * sum.minibatches();
                 overheadSum += stats.overheadShare();
-                Position resumeAt = end == units ? new Position(epoch + 1, 0) : new Position(epoch, end);
+                Position resumeAt = end == blocksInEpoch ? new Position(epoch + 1, 0) : new Position(epoch, end);
                 for (TrainingListener l : listeners) {
                     l.onRound(stats, state, resumeAt);
                 }
                 roundsRun++;
-                unit = end;
-                k = stats.nextUnits();
+                block = end;
+                k = stats.nextRoundBlocks();
                 // A listener may end the run between rounds (the benchmark's race to a test accuracy).
                 if (stopRequested(listeners)) {
                     break;

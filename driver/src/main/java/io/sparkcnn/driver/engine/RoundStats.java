@@ -6,16 +6,16 @@ package io.sparkcnn.driver.engine;
  * round is the averaging overhead: broadcast, task launch, aggregation), the bytes broadcast, and the
  * learning rate the workers used.
  *
- * <p>Rounds are counted in units of tau local steps: {@code round} is the units of the epoch done after this
- * round, of {@code roundsInEpoch}, and the round covered the last {@code units} of them (always 1 with a fixed
- * averaging frequency; k with an adaptive {@link AveragingSchedule}). {@code spread} is the relative spread of
- * the workers' parameter changes ({@link ParameterAverage#relativeSpread()}) and {@code nextUnits} the multiple
- * the schedule chose for the next round, which a checkpoint keeps so that a resumed run goes on alike.
+ * <p>Progress is counted in blocks of tau local steps: {@code blocksDone} is the blocks of the epoch done after
+ * this round, of {@code blocksInEpoch}, and the round covered the last {@code blocks} of them (always 1 with a
+ * fixed averaging frequency; k with an adaptive {@link AveragingSchedule}). {@code spread} is the relative spread
+ * of the workers' parameter changes ({@link ParameterAverage#relativeSpread()}) and {@code nextRoundBlocks} the
+ * k the schedule chose for the next round, which a checkpoint keeps so that a resumed run goes on alike.
  */
 public record RoundStats(
-        int epoch, int epochs, int round, int roundsInEpoch, int workers, long examples, double meanLoss,
-        long wallNanos, long maxTrainNanos, long broadcastBytes, double learningRate, int units, double spread,
-        int nextUnits) {
+        int epoch, int epochs, int blocksDone, int blocksInEpoch, int workers, long examples, double meanLoss,
+        long wallNanos, long maxTrainNanos, long broadcastBytes, double learningRate, int blocks, double spread,
+        int nextRoundBlocks) {
 
     public double imagesPerSecond() {
         return examples / (wallNanos / 1e9);
@@ -28,6 +28,6 @@ public record RoundStats(
 
     /** Whether this is the epoch's first round. */
     public boolean firstOfEpoch() {
-        return round == units;
+        return blocksDone == blocks;
     }
 }

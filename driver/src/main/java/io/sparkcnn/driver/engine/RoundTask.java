@@ -20,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One worker's task in one round, run on the executor over its shard: skip the minibatches of earlier rounds,
- * decode the round's minibatches on the fly (tau for each of its {@code units}), and train the executor's cached
+ * decode the round's minibatches on the fly (tau for each of its {@code blocks}), and train the executor's cached
  * network on them from the broadcast state.
  */
 final class RoundTask implements Function2<Integer, Iterator<LabeledImage>, Iterator<RoundResult>> {
@@ -29,26 +29,26 @@ final class RoundTask implements Function2<Integer, Iterator<LabeledImage>, Iter
     private final BatchMaker batchMaker;
     private final TrainingPlan plan;
     private final int epoch;
-    /** The first unit of tau steps this round covers, counted from 0 in the epoch. */
-    private final int startUnit;
-    private final int units;
+    /** The first block of tau steps this round covers, counted from 0 in the epoch. */
+    private final int firstBlock;
+    private final int blocks;
     private final double learningRate;
 
     RoundTask(Broadcast<ModelState> state, NetworkSpec network, BatchMaker batchMaker, TrainingPlan plan, int epoch,
-              int startUnit, int units, double learningRate) {
+              int firstBlock, int blocks, double learningRate) {
         this.state = state;
         this.network = network;
         this.batchMaker = batchMaker;
         this.plan = plan;
         this.epoch = epoch;
-        this.startUnit = startUnit;
-        this.units = units;
+        this.firstBlock = firstBlock;
+        this.blocks = blocks;
         this.learningRate = learningRate;
     }
 
     @Override
     public Iterator<RoundResult> call(Integer partition, Iterator<LabeledImage> shard) {
-        long skip = (long) startUnit * plan.averagingFrequency() * plan.batchSizePerWorker();
+        long skip = (long) firstBlock * plan.averagingFrequency() * plan.batchSizePerWorker();
         for (long i = 0; i < skip && shard.hasNext(); i++) {
             shard.next();
         }
@@ -56,9 +56,9 @@ final class RoundTask implements Function2<Integer, Iterator<LabeledImage>, Iter
             return Collections.emptyIterator();
         }
         NativeThreads.limitTo(TaskContext.get().cpus());
-        // Seeded by the unit the round starts at: with one unit per round, exactly as the engine always did.
-        Nd4j.getRandom().setSeed(Seeds.of(plan.seed(), "worker-step", epoch, startUnit, partition));
-        int steps = units * plan.averagingFrequency();
+        // Seeded by the block the round starts at: with one block per round, exactly as the engine always did.
+        Nd4j.getRandom().setSeed(Seeds.of(plan.seed(), "worker-step", epoch, firstBlock, partition));
+        int steps = blocks * plan.averagingFrequency();
         // Only this round's records reach the batch maker, so that a prefetching pipeline decodes no more.
         Iterator<LabeledImage> thisRound = limit(shard, (long) steps * plan.batchSizePerWorker());
         Iterator<DataSet> batches = batchMaker.minibatches(thisRound, plan.batchSizePerWorker(), plan.seed(), epoch);

@@ -4,7 +4,8 @@ import java.io.Serializable;
 
 /**
  * The engineering side of a job: how many workers (one shard and one task each per round), the minibatch size
- * on each worker, tau (how many local minibatch steps between two averagings), epochs and the seed.
+ * on each worker, tau (the local minibatch steps of one block; a round covers one block, or k with adaptive
+ * averaging), epochs and the seed.
  */
 public record TrainingPlan(int workers, int batchSizePerWorker, int averagingFrequency, int epochs, long seed)
         implements Serializable {
@@ -16,11 +17,10 @@ public record TrainingPlan(int workers, int batchSizePerWorker, int averagingFre
     }
 
     /**
-     * Units of tau minibatch steps needed for the largest shard of {@code shardSize} records to be seen once: the
-     * epoch's rounds when each round is one unit (a fixed averaging frequency), and what checkpoint positions
-     * count in any case.
+     * The blocks of tau minibatch steps needed for the largest shard, of {@code shardSize} records, to be seen
+     * once: an epoch's blocks, which positions count (and its rounds, with one block a round).
      */
-    public int roundsFor(int shardSize) {
+    public int blocksFor(int shardSize) {
         int minibatches = (shardSize + batchSizePerWorker - 1) / batchSizePerWorker;
         return (minibatches + averagingFrequency - 1) / averagingFrequency;
     }

@@ -10,16 +10,17 @@ import java.util.Locale;
 
 /**
  * The one place that prints what the user sees of a run. On a terminal each epoch is a progress bar redrawn in
- * place (rounds done, images/s, loss, ETA); in a log or CI, where a carriage return would only pile up, it is
+ * place (blocks of tau steps done, images/s, loss, ETA); in a log or CI, where a carriage return would only pile up, it is
  * a plain line at the start and end of each epoch, at every tenth of it and at least every 30 seconds.
  */
 public final class ConsoleReporter implements TrainingListener {
     private final PrintStream out;
     private final boolean bar;
     private long firstRoundAt;
-    private long roundsTimed;
+    private long blocksTimed;
     private long epochStartedAt;
-    private int epochRoundsTimed;
+    private int epochBlocksTimed;
+    /** The blocks done at the epoch's last plain line; 0 for none yet. */
     private int lastLined;
     private long lastLineAt;
     /** The bar on screen, without its line end; empty when there is none. */
@@ -64,33 +65,33 @@ public final class ConsoleReporter implements TrainingListener {
     @Override
     public void onRound(RoundStats r, ModelState state, Position next) {
         long now = System.nanoTime();
-        if (roundsTimed == 0) {
+        if (blocksTimed == 0) {
             firstRoundAt = now - r.wallNanos();
         }
-        // Rounds are timed in units of tau steps, the unit the run's remaining work is counted in.
-        if (r.firstOfEpoch() || epochRoundsTimed == 0) {
+        // Rounds are timed per block of tau steps, which the run's remaining work is counted in.
+        if (r.firstOfEpoch() || epochBlocksTimed == 0) {
             epochStartedAt = now - r.wallNanos();
-            epochRoundsTimed = 0;
+            epochBlocksTimed = 0;
             lastLined = 0;
         }
-        roundsTimed += r.units();
-        epochRoundsTimed += r.units();
-        long remainingInRun = (long) (r.epochs() - r.epoch()) * r.roundsInEpoch() + r.roundsInEpoch() - r.round();
-        double runEta = ProgressLine.eta((now - firstRoundAt) / 1e9, roundsTimed, remainingInRun);
+        blocksTimed += r.blocks();
+        epochBlocksTimed += r.blocks();
+        long remainingInRun = (long) (r.epochs() - r.epoch()) * r.blocksInEpoch() + r.blocksInEpoch() - r.blocksDone();
+        double runEta = ProgressLine.eta((now - firstRoundAt) / 1e9, blocksTimed, remainingInRun);
         if (bar) {
-            double epochEta = ProgressLine.eta((now - epochStartedAt) / 1e9, epochRoundsTimed,
-                    r.roundsInEpoch() - r.round());
+            double epochEta = ProgressLine.eta((now - epochStartedAt) / 1e9, epochBlocksTimed,
+                    r.blocksInEpoch() - r.blocksDone());
             String drawn = ProgressLine.bar(r, epochEta, runEta);
             out.print("\r" + pad(drawn, shownBar.length()));
             shownBar = drawn;
-            if (r.round() == r.roundsInEpoch()) {
+            if (r.blocksDone() == r.blocksInEpoch()) {
                 out.println();
                 shownBar = "";
             }
             out.flush();
-        } else if (ProgressLine.lineDue(r.round(), r.roundsInEpoch(), lastLined, (now - lastLineAt) / 1e9)) {
+        } else if (ProgressLine.lineDue(r.blocksDone(), r.blocksInEpoch(), lastLined, (now - lastLineAt) / 1e9)) {
             say("%s", ProgressLine.line(r, runEta));
-            lastLined = r.round();
+            lastLined = r.blocksDone();
             lastLineAt = now;
         }
     }

@@ -2,6 +2,7 @@ package io.sparkcnn.driver.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,9 +20,45 @@ class CheckpointStoreTest {
     @TempDir
     Path dir;
 
+    /** A listener state as a checkpoint keeps it: a record, here with a list and a value JSON has no number for. */
+    record Tally(double best, List<Integer> history) {}
+
+    /** A listener whose state is a {@link Tally}. */
+    static final class Tallying implements StatefulListener<Tally> {
+        private final String name;
+        Tally tally;
+
+        Tallying(String name, Tally tally) {
+            this.name = name;
+            this.tally = tally;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Class<Tally> stateType() {
+            return Tally.class;
+        }
+
+        @Override
+        public Tally state() {
+            return tally;
+        }
+
+        @Override
+        public void restore(Tally state) {
+            tally = state;
+        }
+    }
+
     private static Checkpoint at(int epoch, int round) {
         ModelState state = new ModelState(new float[] {epoch, round, 0.5f, -1e-7f}, new float[] {3, 4}, 17, epoch - 1);
-        return new Checkpoint(new Position(epoch, round), state, Map.of("best", 0.875, "history", List.of(1, 2)));
+        return new Checkpoint(new Position(epoch, round), 4, state, ListenerStates.of(List.of(
+                new Tallying("tally", new Tally(0.875, List.of(1, 2))),
+                new Tallying("worst", new Tally(Double.NEGATIVE_INFINITY, List.of())))));
     }
 
     @Test
@@ -37,8 +73,13 @@ class CheckpointStoreTest {
         assertArrayEquals(new float[] {3, 4}, read.state().updaterState());
         assertEquals(17, read.state().iterations());
         assertEquals(1, read.state().epochs());
-        assertEquals(0.875, read.extras().get("best"));
-        assertEquals(List.of(1, 2), read.extras().get("history"));
+        assertEquals(4, read.nextRoundBlocks());
+        Tallying fresh = new Tallying("tally", null);
+        assertTrue(read.listeners().restore(fresh));
+        assertEquals(new Tally(0.875, List.of(1, 2)), fresh.tally, "the state comes back as the record it was");
+        assertEquals(new Tally(Double.NEGATIVE_INFINITY, List.of()),
+                read.listeners().get("worst", Tally.class).orElseThrow(), "an infinite value survives JSON");
+        assertFalse(read.listeners().restore(new Tallying("absent", null)), "a listener it has no state for");
         assertEquals(new Position(2, 7), CheckpointStore.positionOf(file).orElseThrow());
     }
 
@@ -79,6 +120,50 @@ class CheckpointStoreTest {
         CheckpointStore.CheckpointException e = assertThrows(CheckpointStore.CheckpointException.class,
                 () -> CheckpointStore.readFile(file));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    }
+
+    @Test
+    void twoListenersOfOneNameAreRefusedNamingIt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ListenerStates.of(List.of(
+                new Tallying("tally", new Tally(1, List.of())), new Tallying("tally", new Tally(2, List.of())))));
+        assertTrue(e.getMessage().contains("'tally'"), e.getMessage());
+    }
+
+    @Test
+    void aStateThatDoesNotFitItsRecordIsRefusedNamingTheListener() {
+        Path file = new CheckpointStore(dir, 3).write(at(1, 2));
+        ListenerStates states = CheckpointStore.readFile(file).listeners();
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> states.get("tally", Position.class));
+        assertTrue(e.getMessage().contains("'tally'") && e.getMessage().contains("Position"), e.getMessage());
+    }
+
+    @Test
+    void aCheckpointOfTheOlderFormatIsRefusedSayingSo() throws IOException {
+        Path file = dir.resolve("ckpt-e0001-b00002.bin");
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(body)) {
+            out.writeUTF("spark-cnn checkpoint v1");
+            out.writeInt(1);
+        }
+        byte[] bytes = body.toByteArray();
+        try (var out = Files.newOutputStream(file)) {
+            out.write(bytes);
+            out.write(sha256(bytes));
+        }
+
+        CheckpointStore.CheckpointException e = assertThrows(CheckpointStore.CheckpointException.class,
+                () -> CheckpointStore.readFile(file));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("older"), e.getMessage());
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -9,7 +9,7 @@ class AveragingScheduleTest {
     private static final AveragingSchedule ADAPTIVE = new AveragingSchedule(8, 0.3, 0.8);
 
     @Test
-    void agreeingWorkersDoubleTheMultipleUpToItsLimit() {
+    void agreeingWorkersDoubleTheBlocksPerRoundUpToTheLimit() {
         assertEquals(2, ADAPTIVE.next(1, 0.1));
         assertEquals(4, ADAPTIVE.next(2, 0.1));
         assertEquals(8, ADAPTIVE.next(4, 0.0));
@@ -17,14 +17,14 @@ class AveragingScheduleTest {
     }
 
     @Test
-    void driftingWorkersHalveTheMultipleDownToOne() {
+    void driftingWorkersHalveTheBlocksPerRoundDownToOne() {
         assertEquals(4, ADAPTIVE.next(8, 0.9));
         assertEquals(1, ADAPTIVE.next(2, 5.0));
         assertEquals(1, ADAPTIVE.next(1, Double.POSITIVE_INFINITY), "clamped at 1");
     }
 
     @Test
-    void aSpreadBetweenTheThresholdsOrNotMeasuredKeepsTheMultiple() {
+    void aSpreadBetweenTheThresholdsOrNotMeasuredKeepsTheBlocksPerRound() {
         assertEquals(4, ADAPTIVE.next(4, 0.3), "low itself is not below low");
         assertEquals(4, ADAPTIVE.next(4, 0.5));
         assertEquals(4, ADAPTIVE.next(4, 0.8), "high itself is not above high");
@@ -40,7 +40,7 @@ class AveragingScheduleTest {
     }
 
     @Test
-    void aMultipleFromAnotherConfigurationIsClampedIntoRange() {
+    void blocksPerRoundFromAnotherConfigurationAreClampedIntoRange() {
         assertEquals(8, ADAPTIVE.clamp(16));
         assertEquals(1, ADAPTIVE.clamp(0));
         assertEquals(4, ADAPTIVE.clamp(4));

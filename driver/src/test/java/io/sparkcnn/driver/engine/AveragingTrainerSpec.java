@@ -92,7 +92,7 @@ class AveragingTrainerSpec {
         plain.init();
         ModelState start = ModelState.of(plain);
         TrainingPlan plan = new TrainingPlan(1, 32, 1, 2, 11L);
-        List<Integer> units = new ArrayList<>();
+        List<Integer> blocks = new ArrayList<>();
 
         // One worker's average is its own state, so rounds of 1, 2, 4, 4... steps must add up to plain DL4J.
         TrainingResult engine = new AveragingTrainer(sc, plan, NetworkSpec.of(conf), new RawBatches(SHAPE, 10),
@@ -101,12 +101,12 @@ class AveragingTrainerSpec {
                 .fit(sc.parallelize(records, 3), records.size(), start, new TrainingListener() {
                     @Override
                     public void onRound(RoundStats round, ModelState state, Position next) {
-                        units.add(round.units());
+                        blocks.add(round.blocks());
                     }
                 });
         // 600 records of batch 32: 19 steps an epoch; k carries over into the next epoch.
         assertEquals(adaptive ? List.of(1, 2, 4, 4, 4, 4, 4, 4, 4, 4, 3) : java.util.Collections.nCopies(38, 1),
-                units, "units of tau per round");
+                blocks, "blocks of tau steps per round");
 
         for (int epoch = 1; epoch <= plan.epochs(); epoch++) {
             EpochShards dealt = EpochShards.deal(records.size(), 1, plan.seed(), epoch);
@@ -167,7 +167,7 @@ class AveragingTrainerSpec {
                 new TrainingListener() {
                     @Override
                     public void onRound(RoundStats round, ModelState state, Position next) {
-                        if (round.epoch() == 1 && round.round() == 3) {
+                        if (round.epoch() == 1 && round.blocksDone() == 3) {
                             saved[0] = state;
                             savedAt[0] = next;
                         }
@@ -189,7 +189,7 @@ class AveragingTrainerSpec {
         MultiLayerConfiguration conf = smallConvNet();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        // 600 records over 2 workers of batch 32, tau 1: 10 units an epoch, the last with a short minibatch.
+        // 600 records over 2 workers of batch 32, tau 1: 10 blocks an epoch, the last with a short minibatch.
         TrainingPlan plan = new TrainingPlan(2, 32, 1, 2, 5L);
         List<RoundStats> rounds = new ArrayList<>();
         List<Position> positions = new ArrayList<>();
@@ -217,16 +217,16 @@ class AveragingTrainerSpec {
         } finally {
             sc.sc().removeSparkListener(described);
         }
-        for (String expected : List.of("epoch 1/2, round 1/10", "epoch 1/2, rounds 2-3/10", "epoch 1/2, rounds 4-7/10",
-                "epoch 1/2, rounds 8-10/10", "epoch 2/2, rounds 9-10/10")) {
+        for (String expected : List.of("epoch 1/2, block 1/10", "epoch 1/2, blocks 2-3/10", "epoch 1/2, blocks 4-7/10",
+                "epoch 1/2, blocks 8-10/10", "epoch 2/2, blocks 9-10/10")) {
             assertTrue(jobs.contains(expected), expected + " among the jobs started: " + jobs);
         }
 
-        // k goes 1, 2, 4 and stays there; each epoch's last round takes only the units left.
-        assertEquals(List.of(1, 2, 4, 3, 4, 4, 2), rounds.stream().map(RoundStats::units).toList());
-        assertEquals(List.of(2, 4, 4, 4, 4, 4, 4), rounds.stream().map(RoundStats::nextUnits).toList());
-        assertEquals(List.of(1, 3, 7, 10, 4, 8, 10), rounds.stream().map(RoundStats::round).toList(),
-                "rounds count units done in the epoch");
+        // k goes 1, 2, 4 and stays there; each epoch's last round takes only the blocks left.
+        assertEquals(List.of(1, 2, 4, 3, 4, 4, 2), rounds.stream().map(RoundStats::blocks).toList());
+        assertEquals(List.of(2, 4, 4, 4, 4, 4, 4), rounds.stream().map(RoundStats::nextRoundBlocks).toList());
+        assertEquals(List.of(1, 3, 7, 10, 4, 8, 10), rounds.stream().map(RoundStats::blocksDone).toList(),
+                "the blocks of the epoch done after each round");
         assertEquals(List.of(new Position(1, 1), new Position(1, 3), new Position(1, 7), new Position(2, 0),
                 new Position(2, 4), new Position(2, 8), new Position(3, 0)), positions);
         for (EpochStats epoch : result.epochs()) {
@@ -239,7 +239,7 @@ class AveragingTrainerSpec {
     }
 
     @Test
-    void anAdaptiveRunResumedMidEpochWithItsMultipleEndsWithTheSameParametersAsAnUninterruptedOne() {
+    void anAdaptiveRunResumedMidEpochWithItsBlocksPerRoundEndsWithTheSameParametersAsAnUninterruptedOne() {
         MultiLayerConfiguration conf = smallConvNet();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -249,40 +249,40 @@ class AveragingTrainerSpec {
                 (epoch, iteration) -> 1e-3 / epoch).averaging(ALWAYS_DOUBLE);
         ModelState[] saved = new ModelState[1];
         Position[] savedAt = new Position[1];
-        int[] savedMultiple = new int[1];
+        int[] savedBlocks = new int[1];
         List<Integer> tail = new ArrayList<>();
         ModelState uninterrupted = trainer.fit(sc.parallelize(records, 4), records.size(), start,
                 new TrainingListener() {
                     @Override
                     public void onRound(RoundStats round, ModelState state, Position next) {
                         if (saved[0] != null) {
-                            tail.add(round.units());
+                            tail.add(round.blocks());
                         }
-                        if (round.epoch() == 1 && round.round() == 3) {
+                        if (round.epoch() == 1 && round.blocksDone() == 3) {
                             saved[0] = state;
                             savedAt[0] = next;
-                            savedMultiple[0] = round.nextUnits();
+                            savedBlocks[0] = round.nextRoundBlocks();
                         }
                     }
                 }).state();
 
         assertEquals(new Position(1, 3), savedAt[0]);
-        assertEquals(4, savedMultiple[0]);
-        List<Integer> resumedUnits = new ArrayList<>();
+        assertEquals(4, savedBlocks[0]);
+        List<Integer> resumedBlocks = new ArrayList<>();
         TrainingResult resumed = trainer.fit(sc.parallelize(records, 4), records.size(), saved[0], savedAt[0],
-                savedMultiple[0], new TrainingListener() {
+                savedBlocks[0], new TrainingListener() {
                     @Override
                     public void onRound(RoundStats round, ModelState state, Position next) {
-                        resumedUnits.add(round.units());
+                        resumedBlocks.add(round.blocks());
                     }
                 });
 
-        assertEquals(tail, resumedUnits, "the same rounds after the checkpoint");
+        assertEquals(tail, resumedBlocks, "the same rounds after the checkpoint");
         assertEquals(uninterrupted.iterations(), resumed.state().iterations(), "iteration counter");
         assertArrayEquals(uninterrupted.params(), resumed.state().params(), 1e-5f, "parameters");
         assertArrayEquals(uninterrupted.updaterState(), resumed.state().updaterState(), 1e-5f, "updater state");
 
-        // Without the saved multiple the run would average at other steps and end elsewhere.
+        // Without the saved k the run would average at other steps and end elsewhere.
         ModelState forgotten = trainer.fit(sc.parallelize(records, 4), records.size(), saved[0], savedAt[0], 1,
                 new TrainingListener() {}).state();
         assertFalse(java.util.Arrays.equals(uninterrupted.params(), forgotten.params()), "k matters");
@@ -348,8 +348,8 @@ class AveragingTrainerSpec {
         }
 
         // 600 records, 2 workers of batch 50, tau 3: 2 rounds an epoch.
-        for (String expected : List.of("epoch-1 | epoch 1/2, round 1/2", "epoch-1 | epoch 1/2, round 2/2",
-                "epoch-2 | epoch 2/2, round 1/2", "epoch-2 | epoch 2/2, round 2/2")) {
+        for (String expected : List.of("epoch-1 | epoch 1/2, block 1/2", "epoch-1 | epoch 1/2, block 2/2",
+                "epoch-2 | epoch 2/2, block 1/2", "epoch-2 | epoch 2/2, block 2/2")) {
             assertTrue(jobs.contains(expected), expected + " among the jobs started: " + jobs);
         }
         assertTrue(jobs.stream().allMatch(j -> !j.endsWith("| null")), "every job has a description: " + jobs);

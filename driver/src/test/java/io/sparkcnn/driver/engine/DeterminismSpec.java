@@ -126,8 +126,8 @@ class DeterminismSpec {
         }
         assertEquals(List.of(hashes.get(0), hashes.get(0), hashes.get(0)), hashes, "three runs of the same job");
 
-        // A real kill of a running task in epoch 1, round 3: Spark reschedules it, the retry computes it again.
-        TaskKiller killer = new TaskKiller("epoch 1/1, round 3/5");
+        // A real kill of a running task in epoch 1, block 3: Spark reschedules it, the retry computes it again.
+        TaskKiller killer = new TaskKiller("epoch 1/1, block 3/5");
         sc.sc().addSparkListener(killer);
         String killed;
         try {
@@ -138,7 +138,7 @@ class DeterminismSpec {
         assertTrue(killer.killedTasks.get() >= 1, "no task was killed; the spec tests nothing");
         assertEquals(hashes.get(0), killed, "a run with a task killed and retried");
 
-        // Resumed from the state after epoch 1, round 2, as from a mid-epoch checkpoint.
+        // Resumed from the state after epoch 1, block 2, as from a mid-epoch checkpoint.
         ModelState[] saved = new ModelState[1];
         train(start, Position.START, new TrainingListener() {
             @Override

@@ -21,7 +21,7 @@ class ProgressLineTest {
     }
 
     @Test
-    void theBarShowsRoundsSpeedLossAndBothEtas() {
+    void theBarShowsBlocksSpeedLossAndBothEtas() {
         String bar = ProgressLine.bar(round(12, 94), 164, 1354);
 
         assertEquals("epoch 3/8 [===>                          ] 12/94  1,024 img/s  loss 0.4321"
@@ -39,8 +39,8 @@ class ProgressLineTest {
     }
 
     @Test
-    void aPlainLineNamesEpochRoundShareAndEta() {
-        assertEquals("epoch 3/8  round 47/94 ( 50%)  loss 0.4321  lr 0.0100  1,024 img/s  overhead 25%  ETA 1h01m",
+    void aPlainLineNamesEpochBlockShareAndEta() {
+        assertEquals("epoch 3/8  block 47/94 ( 50%)  loss 0.4321  lr 0.0100  1,024 img/s  overhead 25%  ETA 1h01m",
                 ProgressLine.line(round(47, 94), 3660));
     }
 
@@ -66,12 +66,12 @@ class ProgressLineTest {
     }
 
     @Test
-    void aRoundOfSeveralUnitsSaysHowManyAndTheSpreadAndTheEtaCountsUnits() {
-        // Adaptive averaging: a round of 4 units of tau steps ending at unit 48 of 94, in 2 s.
+    void aRoundOfSeveralBlocksSaysHowManyAndTheSpreadAndTheEtaCountsBlocks() {
+        // Adaptive averaging: a round of 4 blocks of tau steps ending at block 48 of 94, in 2 s.
         RoundStats four = new RoundStats(3, 8, 48, 94, 2, 2048, 0.4321, 2_000_000_000L, 1_500_000_000L, 1000, 0.01,
                 4, 0.0123, 8);
 
-        assertEquals("epoch 3/8  round 48/94 ( 51%)  4 x tau, spread 0.0123  loss 0.4321  lr 0.0100  1,024 img/s"
+        assertEquals("epoch 3/8  block 48/94 ( 51%)  round of 4 blocks, spread 0.0123  loss 0.4321  lr 0.0100  1,024 img/s"
                 + "  overhead 25%  ETA 1m00s", ProgressLine.line(four, 60));
         assertFalse(four.firstOfEpoch());
         assertTrue(new RoundStats(3, 8, 4, 94, 2, 2048, 0.4, 1, 1, 1, 0.01, 4, 0.1, 4).firstOfEpoch());

@@ -316,11 +316,15 @@ public final class RunReport {
         return v;
     }
 
-    /** Where each round ends, in epochs: round r of R in epoch e is at e - 1 + r / R. */
+    /**
+     * Where each round ends, in epochs: a round that ends at block b of B in epoch e is at e - 1 + b / B. A
+     * metrics.json written before the columns were named for blocks has them as {@code round} and
+     * {@code rounds_in_epoch}.
+     */
     static double[] roundPositions(JsonNode rounds) {
         double[] epoch = array(rounds, "epoch");
-        double[] round = array(rounds, "round");
-        double[] of = array(rounds, "rounds_in_epoch");
+        double[] round = array(rounds, rounds.has("blocks_done") ? "blocks_done" : "round");
+        double[] of = array(rounds, rounds.has("blocks_in_epoch") ? "blocks_in_epoch" : "rounds_in_epoch");
         double[] x = new double[epoch.length];
         for (int i = 0; i < x.length; i++) {
             x[i] = i < round.length && i < of.length ? epoch[i] - 1 + round[i] / of[i] : Double.NaN;

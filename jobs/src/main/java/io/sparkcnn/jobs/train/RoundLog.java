@@ -1,65 +1,83 @@
 package io.sparkcnn.jobs.train;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.sparkcnn.driver.engine.RoundStats;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Every averaging round's loss, speed and learning rate, for the report's per-round curves, and the units of
- * tau steps it covered and the relative spread of the workers' updates (adaptive averaging); kept as columns
- * (one array per quantity) so that metrics.json and the checkpoints stay compact.
+ * Every averaging round's loss, speed and learning rate, for the report's per-round curves, where it ended (the
+ * blocks of tau steps of its epoch done), the blocks it covered and the relative spread of the workers' updates
+ * (adaptive averaging); kept as columns (one array per quantity) so that metrics.json and the checkpoints stay
+ * compact.
  */
 final class RoundLog {
-    private static final List<String> COLUMNS = List.of("epoch", "round", "rounds_in_epoch", "loss",
-            "images_per_second", "learning_rate", "units", "spread");
-
-    private final Map<String, List<Number>> columns = new LinkedHashMap<>();
-
-    RoundLog() {
-        COLUMNS.forEach(c -> columns.put(c, new ArrayList<>()));
-    }
+    private final List<Integer> epoch = new ArrayList<>();
+    private final List<Integer> blocksDone = new ArrayList<>();
+    private final List<Integer> blocksInEpoch = new ArrayList<>();
+    private final List<Float> loss = new ArrayList<>();
+    private final List<Double> imagesPerSecond = new ArrayList<>();
+    private final List<Float> learningRate = new ArrayList<>();
+    private final List<Integer> blocks = new ArrayList<>();
+    private final List<Float> spread = new ArrayList<>();
 
     void add(RoundStats r) {
-        columns.get("epoch").add(r.epoch());
-        columns.get("round").add(r.round());
-        columns.get("rounds_in_epoch").add(r.roundsInEpoch());
-        columns.get("loss").add(finite((float) r.meanLoss()));
-        columns.get("images_per_second").add(RunMetrics.finite(Math.round(r.imagesPerSecond() * 10) / 10.0));
-        columns.get("learning_rate").add(finite((float) r.learningRate()));
-        columns.get("units").add(r.units());
-        columns.get("spread").add(finite((float) r.spread()));
+        epoch.add(r.epoch());
+        blocksDone.add(r.blocksDone());
+        blocksInEpoch.add(r.blocksInEpoch());
+        loss.add(finite((float) r.meanLoss()));
+        imagesPerSecond.add(RunMetrics.finite(Math.round(r.imagesPerSecond() * 10) / 10.0));
+        learningRate.add(finite((float) r.learningRate()));
+        blocks.add(r.blocks());
+        spread.add(finite((float) r.spread()));
     }
 
     /** The columns as metrics.json and the checkpoints hold them; JSON has no NaN, so a missing value is null. */
-    Map<String, List<Number>> columns() {
-        return columns;
+    Columns columns() {
+        return new Columns(nullable(epoch), nullable(blocksDone), nullable(blocksInEpoch), nullable(loss),
+                nullable(imagesPerSecond), nullable(learningRate), nullable(blocks), nullable(spread));
     }
 
-    /**
-     * Continues the log of a resumed run from its checkpoint (older checkpoints have none, or lack the newer
-     * columns, which are padded with nulls so that every column stays one entry per round).
-     */
-    @SuppressWarnings("unchecked")
-    void restore(Object saved) {
-        if (saved instanceof Map<?, ?> map) {
-            COLUMNS.forEach(c -> {
-                Object values = map.get(c);
-                if (values instanceof List<?> list) {
-                    columns.get(c).addAll((List<Number>) list);
-                }
-            });
-            int rounds = columns.get("epoch").size();
-            columns.values().forEach(column -> {
-                while (column.size() < rounds) {
-                    column.add(null);
-                }
-            });
+    /** Continues the log of a resumed run from its checkpoint. */
+    void restore(Columns saved) {
+        epoch.addAll(saved.epoch());
+        blocksDone.addAll(saved.blocksDone());
+        blocksInEpoch.addAll(saved.blocksInEpoch());
+        loss.addAll(saved.loss());
+        imagesPerSecond.addAll(saved.imagesPerSecond());
+        learningRate.addAll(saved.learningRate());
+        blocks.addAll(saved.blocks());
+        spread.addAll(saved.spread());
+    }
+
+    /** The log's columns, one entry per round each, named and ordered as in metrics.json's {@code rounds}. */
+    @JsonPropertyOrder({"epoch", "blocks_done", "blocks_in_epoch", "loss", "images_per_second", "learning_rate", "blocks", "spread"})
+    record Columns(
+            List<Integer> epoch,
+            @JsonProperty("blocks_done") List<Integer> blocksDone,
+            @JsonProperty("blocks_in_epoch") List<Integer> blocksInEpoch,
+            List<Float> loss,
+            @JsonProperty("images_per_second") List<Double> imagesPerSecond,
+            @JsonProperty("learning_rate") List<Float> learningRate,
+            List<Integer> blocks,
+            List<Float> spread) {
+        Columns {
+            List<List<?>> all = java.util.Arrays.asList(epoch, blocksDone, blocksInEpoch, loss, imagesPerSecond,
+                    learningRate, blocks, spread);
+            if (all.contains(null) || all.stream().mapToInt(List::size).distinct().count() > 1) {
+                throw new IllegalArgumentException("the round log needs its 8 columns, one value per round each: "
+                        + all.stream().map(c -> c == null ? "missing" : Integer.toString(c.size())).toList());
+            }
         }
     }
 
-    private static Number finite(float v) {
+    /** An unmodifiable copy that, unlike {@link List#copyOf}, keeps nulls (the values that were not finite). */
+    private static <T> List<T> nullable(List<T> values) {
+        return java.util.Collections.unmodifiableList(new ArrayList<>(values));
+    }
+
+    private static Float finite(float v) {
         return Float.isFinite(v) ? v : null;
     }
 }

@@ -19,7 +19,7 @@ public final class RunMetrics {
         return Double.isFinite(v) ? v : null;
     }
 
-    static Map<String, Object> of(JobConfig job, List<String> classNames, RunProgress progress,
+    static Map<String, Object> of(JobConfig job, List<String> classNames, RunListeners run,
                                   DistributedEvaluator.Scored scored, long testImages, ModelSummary summary,
                                   List<Rejected> rejected, String master, String sparkVersion, long began) {
         Evaluation test = scored.evaluation();
@@ -34,20 +34,21 @@ public final class RunMetrics {
         if (classNames.size() > 5) {
             m.put("test_top5_accuracy", test.topNAccuracy());
         }
-        m.put("kept_model", Double.isNaN(progress.bestAccuracy()) ? "last" : "best-validation");
-        m.put("best_epoch", progress.bestEpoch());
-        m.put("best_validation_accuracy", Double.isNaN(progress.bestAccuracy()) ? null : progress.bestAccuracy());
-        m.put("stopped_early", progress.stoppedEarly());
+        double best = run.validation().bestAccuracy();
+        m.put("kept_model", Double.isNaN(best) ? "last" : "best-validation");
+        m.put("best_epoch", run.validation().bestEpoch());
+        m.put("best_validation_accuracy", Double.isNaN(best) ? null : best);
+        m.put("stopped_early", run.earlyStopping().stopRequested());
         m.put("epochs", job.training().epochs());
-        m.put("epochs_run", progress.history.size());
-        m.put("train_images_per_second", progress.examples() / progress.trainingSeconds());
-        m.put("training_seconds", progress.trainingSeconds());
+        m.put("epochs_run", run.history().epochsRun());
+        m.put("train_images_per_second", run.history().examples() / run.history().trainingSeconds());
+        m.put("training_seconds", run.history().trainingSeconds());
         m.put("wall_seconds", (System.nanoTime() - began) / 1e9);
-        m.put("examples_trained", progress.examples());
+        m.put("examples_trained", run.history().examples());
         m.put("parameters", summary.totalParameters());
         m.put("multiply_adds_per_image", summary.totalMultiplyAdds());
-        m.put("history", progress.history);
-        m.put("rounds", progress.roundLog.columns());
+        m.put("history", run.historyRows());
+        m.put("rounds", run.history().rounds());
         m.put("class_names", classNames);
         m.put("per_class", perClass(classNames, test));
         m.put("confusion_matrix", confusion(classNames.size(), test));
@@ -75,7 +76,7 @@ public final class RunMetrics {
      * What a run that failed after its first checkpoint leaves for its report: the error, the history so far,
      * the configuration and the environment.
      */
-    static Map<String, Object> failed(JobConfig job, RunProgress progress, ModelSummary summary, String sparkVersion,
+    static Map<String, Object> failed(JobConfig job, RunListeners run, ModelSummary summary, String sparkVersion,
                                       RuntimeException error, long began) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("job", job.name());
@@ -84,11 +85,11 @@ public final class RunMetrics {
         m.put("error", error.getClass().getSimpleName() + ": " + error.getMessage());
         m.put("architecture", job.model().architecture().word());
         m.put("epochs", job.training().epochs());
-        m.put("epochs_run", progress.history.size());
+        m.put("epochs_run", run.history().epochsRun());
         m.put("wall_seconds", (System.nanoTime() - began) / 1e9);
-        m.put("examples_trained", progress.examples());
-        m.put("history", progress.history);
-        m.put("rounds", progress.roundLog.columns());
+        m.put("examples_trained", run.history().examples());
+        m.put("history", run.historyRows());
+        m.put("rounds", run.history().rounds());
         environment(m, job, summary, sparkVersion);
         return m;
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparkcnn.driver.checkpoint.Checkpoint;
 import io.sparkcnn.driver.checkpoint.CheckpointStore;
+import io.sparkcnn.driver.checkpoint.CheckpointWriter;
+import io.sparkcnn.driver.checkpoint.ListenerStates;
 import io.sparkcnn.driver.engine.AveragingSchedule;
 import io.sparkcnn.driver.engine.AveragingTrainer;
 import io.sparkcnn.driver.engine.DivergencePolicy;
@@ -104,7 +106,7 @@ public final class TrainJob {
     public Map<String, Object> run() {
         long began = System.nanoTime();
         CheckpointStore checkpoints = new CheckpointStore(dir.file("checkpoints"), CHECKPOINTS_KEPT);
-        RunProgress progress = null;
+        RunListeners listening = null;
         ModelSummary summary = null;
         String sparkVersion = null;
         try {
@@ -117,8 +119,9 @@ public final class TrainJob {
                             + " averaging every %d steps%s, %d epoch(s)",
                     job.name(), describeModel(), data.sizes(), data.shape(), job.training().workers(), job.training().threadsPerWorker(),
                     job.training().batchSizePerWorker(), job.training().averagingFrequency(),
-                    job.training().averaging() == AveragingMode.ADAPTIVE ? " (adaptive: up to "
-                            + job.training().adaptiveMaxMultiple() + " x)" : "", job.training().epochs());
+                    job.training().averaging() == AveragingMode.ADAPTIVE ? " (adaptive: every 1 to "
+                            + job.training().adaptiveMaxMultiple() + " blocks of that many)" : "",
+                    job.training().epochs());
             reporter.say("%s", summary.render());
             TrainingPlan plan = new TrainingPlan(job.training().workers(), job.training().batchSizePerWorker(),
                     job.training().averagingFrequency(), job.training().epochs(), job.seed());
@@ -129,7 +132,9 @@ public final class TrainJob {
 
             ModelState start = ModelState.of(net);
             Position from = Position.START;
-            progress = new RunProgress(job, reporter, checkpoints, plateau);
+            int firstRoundBlocks = 1;
+            ListenerStates saved = ListenerStates.NONE;
+            listening = RunListeners.of(job, reporter, checkpoints, plateau);
             if (resuming) {
                 List<String> skipped = new ArrayList<>();
                 Checkpoint last = checkpoints.latest(skipped).orElseThrow(() -> new IllegalArgumentException(
@@ -138,10 +143,12 @@ public final class TrainJob {
                 skipped.forEach(s -> reporter.say("skipped damaged checkpoint: %s", s));
                 start = last.state();
                 from = last.next();
-                progress.restore(last.extras(), checkpoints);
-                reporter.say("resuming at epoch %d, round %d (iteration %d)%s", from.epoch(), from.round() + 1,
+                firstRoundBlocks = last.nextRoundBlocks();
+                saved = last.listeners();
+                listening.restore(saved);
+                reporter.say("resuming at epoch %d, block %d (iteration %d)%s", from.epoch(), from.block() + 1,
                         start.iterations(), job.training().averaging() == AveragingMode.ADAPTIVE
-                                ? ", averaging every " + progress.averagingMultiple() + " x tau steps" : "");
+                                ? ", the next round covering " + firstRoundBlocks + " block(s) of tau steps" : "");
             } else {
                 writeString(dir.file(CONFIG_FILE), job.resolved());
             }
@@ -159,8 +166,14 @@ public final class TrainJob {
                 int stepsPerEpoch = ceilDiv(ceilDiv(trainCount, plan.workers()), plan.batchSizePerWorker());
                 LearningRateSchedule schedule = schedule(stepsPerEpoch, plateau);
                 JavaRDD<LabeledImage> testRdd = splits.test();
-                progress.attach(sc, spec, data, splits.validation(), testRdd);
-                List<TrainingListener> listeners = new ArrayList<>(List.of(progress));
+                JavaRDD<LabeledImage> validationRdd = splits.validation();
+                listening.validation().attach(evaluator(sc, validationRdd, spec, data, "validate"));
+                listening.epochTest().attach(evaluator(sc, testRdd, spec, data, "test"));
+                List<TrainingListener> listeners = new ArrayList<>(listening.inOrder(validationRdd != null));
+                CheckpointWriter writer = new CheckpointWriter(checkpoints, job.training().checkpointEveryRounds(),
+                        firstRoundBlocks, listeners);
+                saved.restore(writer);
+                listeners.add(writer);
                 for (RunInstrument instrument : instruments) {
                     instrument.attach(state -> {
                         sc.setJobDescription("instrument: test accuracy");
@@ -174,7 +187,7 @@ public final class TrainJob {
                     result = new AveragingTrainer(sc, plan, spec, data.trainBatches(), schedule)
                             .onDivergence(divergencePolicy(job.training()))
                             .averaging(averagingSchedule(job.training()))
-                            .fit(splits.train(), trainCount, start, from, progress.averagingMultiple(), listeners);
+                            .fit(splits.train(), trainCount, start, from, firstRoundBlocks, listeners);
                 } catch (Exception e) {
                     // Spark's job abort is a checked SparkException that Scala code throws undeclared.
                     RuntimeException failure = e instanceof RuntimeException r ? r
@@ -182,7 +195,7 @@ public final class TrainJob {
                     throw ResourceErrors.explain(watch.explain(failure), job, sc.getConf().get(
                             "spark.executor.memory", "1g"), events.describe());
                 }
-                ModelState kept = progress.keptState(result.state());
+                ModelState kept = listening.keptState(result.state());
                 sc.setJobDescription("final test evaluation");
                 long inferenceStart = System.nanoTime();
                 DistributedEvaluator.Scored scored = DistributedEvaluator.scored(sc, testRdd, spec, kept,
@@ -190,12 +203,12 @@ public final class TrainJob {
                 double inferenceSeconds = (System.nanoTime() - inferenceStart) / 1e9;
                 Evaluation test = scored.evaluation();
                 reporter.say("test accuracy %.4f on %,d images (%s)%n%s", test.accuracy(), splits.testCount(),
-                        progress.keptDescription(), test.stats(false, true));
+                        listening.keptDescription(), test.stats(false, true));
                 kept.applyTo(net);
-                metrics = RunMetrics.of(job, data.classNames(), progress, scored, splits.testCount(), summary,
+                metrics = RunMetrics.of(job, data.classNames(), listening, scored, splits.testCount(), summary,
                         splits.rejected(), sc.master(), sc.version(), began);
                 metrics.put("cluster_events", events.toMap());
-                metrics.put("divergence_rollbacks", progress.rollbacks);
+                metrics.put("divergence_rollbacks", listening.rollbacks().rollbacks());
                 metrics.put("inference_images_per_second", splits.testCount() / inferenceSeconds);
                 instruments.forEach(i -> metrics.putAll(i.metrics()));
                 String happened = events.describe();
@@ -213,9 +226,9 @@ public final class TrainJob {
             if (checkpoints.list().isEmpty()) {
                 dir.abandon();
             } else {
-                if (progress != null) {
+                if (listening != null) {
                     try {
-                        writeJson(dir.file("metrics.json"), RunMetrics.failed(job, progress, summary, sparkVersion, e,
+                        writeJson(dir.file("metrics.json"), RunMetrics.failed(job, listening, summary, sparkVersion, e,
                                 began));
                         writeReport();
                     } catch (RuntimeException reportFailure) {
@@ -226,6 +239,16 @@ public final class TrainJob {
             }
             throw e;
         }
+    }
+
+    /** Scores a state on {@code records} after an epoch, as a Spark job the UI names "epoch N/M: {@code what}". */
+    private EpochEvaluator evaluator(JavaSparkContext sc, JavaRDD<LabeledImage> records, NetworkSpec spec,
+                                     JobData data, String what) {
+        return (epoch, state) -> {
+            sc.setJobDescription(String.format("epoch %d/%d: %s", epoch, job.training().epochs(), what));
+            return DistributedEvaluator.scored(sc, records, spec, state, data.evalBatches(), data.classNames(),
+                    job.training().evalBatchSize());
+        };
     }
 
     /** The report is a view of metrics.json: a failure to draw it is told, and does not cost the trained model. */

@@ -1,5 +1,6 @@
 package io.sparkcnn.jobs.report;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -58,13 +59,13 @@ class RunReportTest {
         }
         m.put("history", history);
         Map<String, List<Number>> rounds = new LinkedHashMap<>();
-        List.of("epoch", "round", "rounds_in_epoch", "loss", "images_per_second", "learning_rate")
+        List.of("epoch", "blocks_done", "blocks_in_epoch", "loss", "images_per_second", "learning_rate")
                 .forEach(c -> rounds.put(c, new ArrayList<>()));
         for (int e = 1; e <= 3; e++) {
             for (int r = 1; r <= 4; r++) {
                 rounds.get("epoch").add(e);
-                rounds.get("round").add(r);
-                rounds.get("rounds_in_epoch").add(4);
+                rounds.get("blocks_done").add(r);
+                rounds.get("blocks_in_epoch").add(4);
                 rounds.get("loss").add(1.2 / (e + r / 4.0));
                 rounds.get("images_per_second").add(850 + 10 * r);
                 rounds.get("learning_rate").add(0.01 / e);
@@ -157,5 +158,17 @@ class RunReportTest {
 
         assertFalse(shown.contains("s3cr3t") || shown.contains("AKIAXYZ") || shown.contains("abc"), shown);
         assertTrue(shown.contains("s3a://***@bucket/images") && shown.contains("epochs = 8"), shown);
+    }
+
+    @Test
+    void roundsArePlacedAtTheBlockTheyEndedAtAlsoInAMetricsFileOfTheOlderColumnNames() {
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode current = json.valueToTree(Map.of("epoch", List.of(1, 1, 2),
+                "blocks_done", List.of(1, 4, 2), "blocks_in_epoch", List.of(4, 4, 4)));
+        com.fasterxml.jackson.databind.JsonNode older = json.valueToTree(Map.of("epoch", List.of(1, 1, 2),
+                "round", List.of(1, 4, 2), "rounds_in_epoch", List.of(4, 4, 4)));
+
+        assertArrayEquals(new double[] {0.25, 1.0, 1.5}, RunReport.roundPositions(current), 1e-12);
+        assertArrayEquals(new double[] {0.25, 1.0, 1.5}, RunReport.roundPositions(older), 1e-12);
     }
 }

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.sparkcnn.driver.checkpoint.Checkpoint;
 import io.sparkcnn.driver.checkpoint.CheckpointStore;
+import io.sparkcnn.driver.checkpoint.CheckpointWriter;
+import io.sparkcnn.driver.checkpoint.ListenerStates;
 import io.sparkcnn.driver.engine.Position;
 import io.sparkcnn.jobs.config.ConfigError;
 import io.sparkcnn.jobs.config.JobConfig;
@@ -31,7 +33,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -126,9 +127,9 @@ class HostileInputFuzzTest {
         float[] params = new float[500];
         Arrays.fill(params, 0.25f);
         Path file = tmp.resolve("valid.bin");
-        CheckpointStore.writeFile(file, new Checkpoint(new Position(2, 3), new ModelState(params, new float[40], 7, 1),
-                Map.of("history", List.of(), "best_accuracy", 0.5)));
-        assertEquals(300, fuzz("ckpt-e0002-r00003.bin", Files.readAllBytes(file), 300,
+        CheckpointStore.writeFile(file, new Checkpoint(new Position(2, 3), 2, new ModelState(params, new float[40], 7, 1),
+                ListenerStates.of(List.of(new CheckpointWriter(new CheckpointStore(tmp, 1), 0, 2, List.of())))));
+        assertEquals(300, fuzz("ckpt-e0002-b00003.bin", Files.readAllBytes(file), 300,
                 CheckpointStore::readFile, CheckpointStore.CheckpointException.class));
     }
 

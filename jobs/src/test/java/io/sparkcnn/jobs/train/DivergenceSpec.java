@@ -43,7 +43,7 @@ class DivergenceSpec {
         DivergedException e = assertThrows(DivergedException.class,
                 () -> new TrainJob(job, tmp.resolve("run"), null, new ConsoleReporter(System.out)).run());
 
-        assertTrue(e.getMessage().contains("epoch 1, round 1 "), e.getMessage());
+        assertTrue(e.getMessage().contains("epoch 1, block 1 "), e.getMessage());
         assertTrue(e.getMessage().contains("training.on-divergence"), "says what to change: " + e.getMessage());
     }
 
@@ -61,7 +61,7 @@ class DivergenceSpec {
         JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
         JsonNode rollbacks = metrics.get("divergence_rollbacks");
         assertEquals(1, rollbacks.size(), "one rollback to 1e-2 is enough: " + rollbacks);
-        assertTrue(rollbacks.get(0).get("why").asText().contains("epoch 1, round 1 "), rollbacks.toString());
+        assertTrue(rollbacks.get(0).get("why").asText().contains("epoch 1, block 1 "), rollbacks.toString());
         assertEquals(1e-8, rollbacks.get(0).get("learning_rate_scale").asDouble(), 1e-20);
         assertTrue(Double.isFinite(metrics.get("history").get(0).get("train_loss").asDouble()));
         assertEquals(1280, metrics.get("examples_trained").asLong(), "the rolled-back round is not counted twice");

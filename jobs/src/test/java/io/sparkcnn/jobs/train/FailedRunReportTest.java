@@ -10,6 +10,7 @@ import io.sparkcnn.driver.engine.DivergedException;
 import io.sparkcnn.driver.engine.EpochStats;
 import io.sparkcnn.driver.engine.Position;
 import io.sparkcnn.driver.engine.RoundStats;
+import io.sparkcnn.driver.engine.TrainingListener;
 import io.sparkcnn.driver.progress.ConsoleReporter;
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.report.RunReport;
@@ -30,16 +31,21 @@ class FailedRunReportTest {
     void aRunThatDivergedInItsSecondEpochReportsTheErrorAndItsFirstEpoch(@TempDir Path tmp) throws Exception {
         JobConfig job = JobConfig.load(TrainJobSpec.CONF, List.of("training.evaluate-every-epoch=false",
                 "training.epochs=3"));
-        RunProgress progress = new RunProgress(job, SILENT, new CheckpointStore(tmp.resolve("checkpoints"), 2), null);
+        RunListeners run = RunListeners.of(job, SILENT, new CheckpointStore(tmp.resolve("checkpoints"), 2), null);
+        List<TrainingListener> listeners = run.inOrder(false);
         ModelState state = new ModelState(new float[] {1, 2}, new float[0], 4, 1);
         for (int round = 1; round <= 2; round++) {
-            progress.onRound(new RoundStats(1, 3, round, 2, 2, 256, 1.0 / round, 1_000_000_000L, 800_000_000L, 8,
-                    0.01, 1, 0.5, 1), state, new Position(1, round));
+            for (TrainingListener l : listeners) {
+                l.onRound(new RoundStats(1, 3, round, 2, 2, 256, 1.0 / round, 1_000_000_000L, 800_000_000L, 8,
+                        0.01, 1, 0.5, 1), state, new Position(1, round));
+            }
         }
-        progress.onEpochEnd(new EpochStats(1, 2, 512, 0.75, 2.0, 0.2), state);
-        DivergedException diverged = new DivergedException(2, 1, Double.NaN);
+        for (TrainingListener l : listeners) {
+            l.onEpochEnd(new EpochStats(1, 2, 512, 0.75, 2.0, 0.2), state);
+        }
+        DivergedException diverged = new DivergedException(2, 1, 1, Double.NaN);
 
-        TrainJob.writeJson(tmp.resolve("metrics.json"), RunMetrics.failed(job, progress, null, null, diverged, 0));
+        TrainJob.writeJson(tmp.resolve("metrics.json"), RunMetrics.failed(job, run, null, null, diverged, 0));
         String html = Files.readString(RunReport.write(tmp));
 
         JsonNode m = new ObjectMapper().readTree(tmp.resolve("metrics.json").toFile());

@@ -65,7 +65,7 @@ class FaultsIT {
                 "the console says so too");
 
         String resumed = Files.readString(out.resolve("corrupt-checkpoint.log"));
-        assertTrue(resumed.matches("(?s).*skipped damaged checkpoint: \\S+ckpt-e\\d{4}-r\\d{5}\\.bin: checksum"
+        assertTrue(resumed.matches("(?s).*skipped damaged checkpoint: \\S+ckpt-e\\d{4}-b\\d{5}\\.bin: checksum"
                 + " mismatch.*"), resumed);
         JsonNode finished = json.readTree(out.resolve("corrupt-checkpoint/metrics.json").toFile());
         assertTrue(Math.abs(finished.get("test_accuracy").asDouble() - base) <= 0.01,

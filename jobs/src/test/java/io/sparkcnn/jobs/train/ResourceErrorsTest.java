@@ -65,13 +65,13 @@ class ResourceErrorsTest {
 
     @Test
     void aFullDiskNamesTheFileThatCouldNotBeWritten() {
-        UncheckedIOException full = new UncheckedIOException("cannot write checkpoint /runs/x/ckpt-e0002-r00004.bin:"
+        UncheckedIOException full = new UncheckedIOException("cannot write checkpoint /runs/x/ckpt-e0002-b00004.bin:"
                 + " No space left on device", new IOException("No space left on device"));
 
         RuntimeException e = ResourceErrors.explain(full, JOB, "1g");
 
         assertTrue(e.getMessage().contains("a disk is full (java.io.UncheckedIOException: cannot write checkpoint"
-                + " /runs/x/ckpt-e0002-r00004.bin"), e.getMessage());
+                + " /runs/x/ckpt-e0002-b00004.bin"), e.getMessage());
         assertTrue(e.getMessage().contains("another --out"), e.getMessage());
     }
 

@@ -58,7 +58,7 @@ public class TrainJobSpec {
         MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(out.resolve("model.zip").toFile());
         assertEquals(431_080, restored.numParams(), "LeNet-5 (Caffe form) for 28x28x1 and 10 classes");
         String printed = console.toString();
-        assertTrue(printed.contains("round 1/"), "a progress line per round:\n" + printed);
+        assertTrue(printed.contains("block 1/"), "a progress line per round:\n" + printed);
         assertTrue(printed.contains("Ankle boot"), "the confusion matrix names the classes:\n" + printed);
         assertFalse(Files.exists(tmp.resolve(".run.incomplete")), "no staging folder is left behind");
     }
@@ -117,7 +117,7 @@ public class TrainJobSpec {
         Path staging = tmp.resolve(".stopped.incomplete");
         Files.createDirectories(staging.resolve("checkpoints"));
         Files.copy(full.resolve("job.conf"), staging.resolve("job.conf"));
-        Files.copy(full.resolve("checkpoints/ckpt-e0002-r00000.bin"), staging.resolve("checkpoints/ckpt-e0002-r00000.bin"));
+        Files.copy(full.resolve("checkpoints/ckpt-e0002-b00000.bin"), staging.resolve("checkpoints/ckpt-e0002-b00000.bin"));
         Files.copy(full.resolve("checkpoints/best.bin"), staging.resolve("checkpoints/best.bin"));
 
         Map<String, Object> resumed = quietly(TrainJob.resume(stopped, List.of(), null, SILENT));
@@ -132,8 +132,8 @@ public class TrainJobSpec {
     void anAdaptiveRunTrainsOnEveryExampleOncePerEpochAndResumesMidEpochToTheSameModel(@TempDir Path tmp)
             throws Exception {
         // Thresholds no spread gets past: k doubles after every round, up to 4. 3,000 examples over 2 workers of
-        // batch 32 and tau 5 are 10 units an epoch: rounds of 1, 2, 4, 3 units, then 4, 4, 2. Checkpoints every
-        // 2 rounds; the two kept are the epoch-2 one at unit 8 (k = 4, 2 units left) and the run's last.
+        // batch 32 and tau 5 are 10 blocks an epoch: rounds of 1, 2, 4, 3 blocks, then 4, 4, 2. Checkpoints every
+        // 2 rounds; the two kept are the epoch-2 one at block 8 (k = 4, 2 blocks left) and the run's last.
         JobConfig job = JobConfig.load(CONF, small("training.epochs=2", "training.averaging=adaptive",
                 "training.adaptive-averaging.max-multiple=4", "training.adaptive-averaging.low=1e9",
                 "training.adaptive-averaging.high=2e9", "training.checkpoint-every-rounds=2"));
@@ -143,23 +143,23 @@ public class TrainJobSpec {
         assertEquals(6000L, ((Number) uninterrupted.get("examples_trained")).longValue(),
                 "every example once per epoch");
         JsonNode rounds = new ObjectMapper().readTree(full.resolve("metrics.json").toFile()).get("rounds");
-        assertEquals("[1,2,4,3,4,4,2]", rounds.get("units").toString());
-        assertEquals("[1,3,7,10,4,8,10]", rounds.get("round").toString(), "rounds count units of tau steps");
+        assertEquals("[1,2,4,3,4,4,2]", rounds.get("blocks").toString());
+        assertEquals("[1,3,7,10,4,8,10]", rounds.get("blocks_done").toString(), "the epoch's blocks done");
         rounds.get("spread").forEach(v -> assertTrue(v.asDouble() > 0, "a measured spread: " + rounds));
 
         Path stopped = tmp.resolve("stopped");
         Path staging = tmp.resolve(".stopped.incomplete");
         Files.createDirectories(staging.resolve("checkpoints"));
         Files.copy(full.resolve("job.conf"), staging.resolve("job.conf"));
-        Files.copy(full.resolve("checkpoints/ckpt-e0002-r00008.bin"),
-                staging.resolve("checkpoints/ckpt-e0002-r00008.bin"));
+        Files.copy(full.resolve("checkpoints/ckpt-e0002-b00008.bin"),
+                staging.resolve("checkpoints/ckpt-e0002-b00008.bin"));
 
         Map<String, Object> resumed = quietly(TrainJob.resume(stopped, List.of(), null, SILENT));
 
         assertArrayEquals(params(full.resolve("model.zip")), params(stopped.resolve("model.zip")), 1e-5f);
         assertEquals(uninterrupted.get("examples_trained"), resumed.get("examples_trained"));
         JsonNode resumedRounds = new ObjectMapper().readTree(stopped.resolve("metrics.json").toFile()).get("rounds");
-        assertEquals(rounds.get("units"), resumedRounds.get("units"), "the last round again covers 2 units");
+        assertEquals(rounds.get("blocks"), resumedRounds.get("blocks"), "the last round again covers 2 blocks");
     }
 
     @Test

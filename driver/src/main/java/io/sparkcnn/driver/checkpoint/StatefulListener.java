@@ -1,0 +1,22 @@
+package io.sparkcnn.driver.checkpoint;
+
+import io.sparkcnn.driver.engine.TrainingListener;
+
+/**
+ * A listener whose bookkeeping a resumed run needs, as a Lightning callback's {@code state_dict()}: it hands out
+ * its state as one typed record, which checkpoints keep under the listener's {@link #name()}, and takes it back
+ * when a run resumes.
+ */
+public interface StatefulListener<S extends Record> extends TrainingListener {
+    /** The key of its state in a checkpoint: unique in a run's listeners, and stable across versions. */
+    String name();
+
+    /** The record type of its state, to read a checkpoint's JSON back into. */
+    Class<S> stateType();
+
+    /** What it has recorded so far; a record of immutable values, so that it can be saved at any time. */
+    S state();
+
+    /** Continues from {@code state}, as saved by {@link #state()} in an earlier run. */
+    void restore(S state);
+}

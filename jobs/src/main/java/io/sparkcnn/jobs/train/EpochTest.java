@@ -1,0 +1,68 @@
+package io.sparkcnn.jobs.train;
+
+import io.sparkcnn.driver.checkpoint.StatefulListener;
+import io.sparkcnn.driver.engine.EpochStats;
+import io.sparkcnn.driver.eval.DistributedEvaluator;
+import io.sparkcnn.driver.progress.ConsoleReporter;
+import io.sparkcnn.workers.train.ModelState;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * For a run without a validation set ({@code training.evaluate-every-epoch}): scores the test set after every
+ * epoch but the last (whose test score the run reports anyway) and says it, for the history's test curve.
+ */
+final class EpochTest implements StatefulListener<EpochTest.State> {
+    private final ConsoleReporter reporter;
+    private final int epochs;
+    private EpochEvaluator evaluator;
+    private final List<EpochScores.Score> scores = new ArrayList<>();
+
+    EpochTest(ConsoleReporter reporter, int epochs) {
+        this.reporter = reporter;
+        this.epochs = epochs;
+    }
+
+    /** Called once Spark is up and the test set is distributed, before the first round. */
+    void attach(EpochEvaluator testSet) {
+        this.evaluator = testSet;
+    }
+
+    @Override
+    public void onEpochEnd(EpochStats epoch, ModelState state) {
+        if (epoch.epoch() >= epochs) {
+            return;
+        }
+        DistributedEvaluator.Scored scored = evaluator.score(epoch.epoch(), state);
+        double accuracy = scored.evaluation().accuracy();
+        scores.add(new EpochScores.Score(epoch.epoch(), accuracy, scored.meanLoss()));
+        reporter.say("epoch %d: test accuracy %.4f", epoch.epoch(), accuracy);
+    }
+
+    EpochScores scores() {
+        return new EpochScores("test", scores);
+    }
+
+    @Override
+    public String name() {
+        return "epoch-test";
+    }
+
+    @Override
+    public Class<State> stateType() {
+        return State.class;
+    }
+
+    @Override
+    public State state() {
+        return new State(List.copyOf(scores));
+    }
+
+    @Override
+    public void restore(State state) {
+        scores.addAll(state.scores());
+    }
+
+    /** What a checkpoint keeps: the test score of every epoch evaluated so far. */
+    record State(List<EpochScores.Score> scores) {}
+}
