@@ -16,10 +16,7 @@ import java.util.Locale;
 public final class ConsoleReporter implements TrainingListener {
     private final PrintStream out;
     private final boolean bar;
-    private long firstRoundAt;
-    private long roundsTimed;
-    private long epochStartedAt;
-    private int epochRoundsTimed;
+    private final RecentPace pace = new RecentPace();
     private int lastLined;
     private long lastLineAt;
     /** The bar on screen, without its line end; empty when there is none. */
@@ -64,22 +61,15 @@ public final class ConsoleReporter implements TrainingListener {
     @Override
     public void onRound(RoundStats r, ModelState state, Position next) {
         long now = System.nanoTime();
-        if (roundsTimed == 0) {
-            firstRoundAt = now - r.wallNanos();
-        }
-        // Rounds are timed in units of tau steps, the unit the run's remaining work is counted in.
-        if (r.firstOfEpoch() || epochRoundsTimed == 0) {
-            epochStartedAt = now - r.wallNanos();
-            epochRoundsTimed = 0;
+        if (r.firstOfEpoch()) {
             lastLined = 0;
         }
-        roundsTimed += r.units();
-        epochRoundsTimed += r.units();
+        // Rounds are timed in units of tau steps, the unit the run's remaining work is counted in.
+        pace.add(now, r.wallNanos(), r.units());
         long remainingInRun = (long) (r.epochs() - r.epoch()) * r.roundsInEpoch() + r.roundsInEpoch() - r.round();
-        double runEta = ProgressLine.eta((now - firstRoundAt) / 1e9, roundsTimed, remainingInRun);
+        double runEta = pace.etaSeconds(remainingInRun);
         if (bar) {
-            double epochEta = ProgressLine.eta((now - epochStartedAt) / 1e9, epochRoundsTimed,
-                    r.roundsInEpoch() - r.round());
+            double epochEta = pace.etaSeconds(r.roundsInEpoch() - r.round());
             String drawn = ProgressLine.bar(r, epochEta, runEta);
             out.print("\r" + pad(drawn, shownBar.length()));
             shownBar = drawn;
@@ -112,7 +102,11 @@ public final class ConsoleReporter implements TrainingListener {
                 100 * e.overheadShare());
     }
 
+    /** {@code 45s}, {@code 3m07s}, {@code 1h02m}; NaN, a time not known yet, is {@code estimating}. */
     public static String duration(double seconds) {
+        if (Double.isNaN(seconds)) {
+            return "estimating";
+        }
         long s = Math.round(seconds);
         return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
                 : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60)
