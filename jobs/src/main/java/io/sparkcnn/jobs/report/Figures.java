@@ -152,11 +152,55 @@ final class Figures {
      * diagonal reads as each class's recall. XChart's HeatMapChart does this well enough: class names on both
      * axes, a value in every cell, a colour legend.
      */
-    static void confusion(Path file, List<String> classes, long[][] counts) {
-        int n = classes.size();
+    static final int HEAT_MAP_MAX_CLASSES = 30;
+
+    /**
+     * The confusion matrix as a heat map (see {@link #confusion(Path, List, long[][], int[])}): whole for up to
+     * {@link #HEAT_MAP_MAX_CLASSES} classes, else for the {@link #HEAT_MAP_MAX_CLASSES} most confused (a
+     * 1,000-class matrix has no readable cell at any size). Returns the classes drawn, by index.
+     */
+    static int[] confusion(Path file, List<String> classes, long[][] counts) {
+        int[] shown = mostConfused(counts, HEAT_MAP_MAX_CLASSES);
+        confusion(file, classes, counts, shown);
+        return shown;
+    }
+
+    /**
+     * The {@code k} classes with the most confusions (their wrongly predicted images plus the images wrongly
+     * predicted as them; ties to the lower index), in index order; all of them when there are at most k.
+     */
+    static int[] mostConfused(long[][] counts, int k) {
+        int n = counts.length;
+        if (n <= k) {
+            return java.util.stream.IntStream.range(0, n).toArray();
+        }
+        long[] errors = new long[n];
+        for (int a = 0; a < n; a++) {
+            for (int p = 0; p < n; p++) {
+                if (a != p) {
+                    errors[a] += counts[a][p];
+                    errors[p] += counts[a][p];
+                }
+            }
+        }
+        return java.util.stream.IntStream.range(0, n).boxed()
+                .sorted(java.util.Comparator.comparingLong((Integer c) -> errors[c]).reversed()
+                        .thenComparingInt(c -> c))
+                .limit(k).mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    private static void confusion(Path file, List<String> allClasses, long[][] allCounts, int[] shown) {
+        int n = shown.length;
+        List<String> classes = new ArrayList<>();
+        for (int c : shown) {
+            classes.add(allClasses.get(c));
+        }
         int side = Math.max(460, Math.min(1100, 160 + 56 * n));
+        String title = n == allClasses.size() ? "Confusion matrix (% of each true class)"
+                : String.format(java.util.Locale.ROOT, "The %d most confused of %,d classes (%% of each true class)",
+                        n, allClasses.size());
         HeatMapChart chart = new HeatMapChartBuilder().width(side + 120).height(side)
-                .title("Confusion matrix (% of each true class)").xAxisTitle("predicted").yAxisTitle("true")
+                .title(title).xAxisTitle("predicted").yAxisTitle("true")
                 .build();
         styleCommon(chart.getStyler());
         chart.getStyler().setShowValue(n <= 30);
@@ -172,12 +216,14 @@ final class Figures {
         java.util.Collections.reverse(rows);
         List<Number[]> cells = new ArrayList<>();
         for (int actual = 0; actual < n; actual++) {
+            // The share of the true class's images, all of them, whichever columns are drawn.
             long total = 0;
-            for (long c : counts[actual]) {
+            for (long c : allCounts[shown[actual]]) {
                 total += c;
             }
             for (int predicted = 0; predicted < n; predicted++) {
-                double share = total == 0 ? 0 : 100.0 * counts[actual][predicted] / total;
+                long count = allCounts[shown[actual]][shown[predicted]];
+                double share = total == 0 ? 0 : 100.0 * count / total;
                 cells.add(new Number[] {predicted, n - 1 - actual, share});
             }
         }
