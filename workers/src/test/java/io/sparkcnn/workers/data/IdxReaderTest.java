@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.sparkcnn.workers.testing.FashionMnist;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -78,8 +78,7 @@ class IdxReaderTest {
     void readsTheFashionMnistTestSet() {
         Path imagesFile = FASHION.resolve("t10k-images-idx3-ubyte.gz");
         Path labelsFile = FASHION.resolve("t10k-labels-idx1-ubyte.gz");
-        assumeTrue(Files.isRegularFile(imagesFile) && Files.isRegularFile(labelsFile),
-                "needs Fashion-MNIST: apt-get install dataset-fashion-mnist");
+        FashionMnist.require();
 
         IdxImages images = IdxReader.readImages(imagesFile.toString(), HADOOP);
         byte[] labels = IdxReader.readLabels(labelsFile.toString(), HADOOP, 10);
