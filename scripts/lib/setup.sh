@@ -13,24 +13,30 @@ as_root() {
   if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
 }
 
-# Fashion-MNIST comes from Debian's dataset-fashion-mnist package.
+# Every ensure_* installs or builds only what is missing, so that a second call does nothing
+# (SetupScriptSpec runs each twice with the installers stubbed and checks just that).
+
+# Fashion-MNIST comes from Debian's dataset-fashion-mnist package, which installs it here (the variable is
+# for SetupScriptSpec, which cannot install packages).
+FASHION_MNIST_DIR="${SPARK_CNN_FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}"
 ensure_dataset() {
-  if [[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]]; then return; fi
+  if [[ -f "$FASHION_MNIST_DIR/train-images-idx3-ubyte.gz" ]]; then return; fi
   echo "Installing Fashion-MNIST (Debian package dataset-fashion-mnist)..." >&2
   as_root apt-get update -qq
   as_root apt-get install -y -qq dataset-fashion-mnist >/dev/null
 }
 
-# The report test opens report.html in headless Chromium (Debian's chromium package); the report's
-# figures need a font for the JDK to draw text with.
 # The JDK draws the report's figures and their text with a system font; a minimal machine may have none.
+# Not `fc-list | grep -q .`: grep stops at the first line, fc-list dies of SIGPIPE when it has more to
+# print, and under pipefail that read as "no fonts" on every machine with many fonts.
 ensure_fonts() {
-  fc-list 2>/dev/null | grep -q . && return
+  [[ -n "$(fc-list 2>/dev/null || true)" ]] && return
   echo "Installing a font (for the report's figures)..." >&2
   as_root apt-get update -qq
   as_root apt-get install -y -qq fontconfig fonts-dejavu-core >/dev/null
 }
 
+# The report test opens report.html in headless Chromium (Debian's chromium package).
 ensure_chromium() {
   ensure_fonts
   command -v chromium >/dev/null && return

@@ -16,10 +16,7 @@ import java.util.Locale;
 public final class ConsoleReporter implements TrainingListener {
     private final PrintStream out;
     private final boolean bar;
-    private long firstRoundAt;
-    private long blocksTimed;
-    private long epochStartedAt;
-    private int epochBlocksTimed;
+    private final RecentPace pace = new RecentPace();
     /** The blocks done at the epoch's last plain line; 0 for none yet. */
     private int lastLined;
     private long lastLineAt;
@@ -65,22 +62,15 @@ public final class ConsoleReporter implements TrainingListener {
     @Override
     public void onRound(RoundStats r, ModelState state, Position next) {
         long now = System.nanoTime();
-        if (blocksTimed == 0) {
-            firstRoundAt = now - r.wallNanos();
-        }
-        // Rounds are timed per block of tau steps, which the run's remaining work is counted in.
-        if (r.firstOfEpoch() || epochBlocksTimed == 0) {
-            epochStartedAt = now - r.wallNanos();
-            epochBlocksTimed = 0;
+        if (r.firstOfEpoch()) {
             lastLined = 0;
         }
-        blocksTimed += r.blocks();
-        epochBlocksTimed += r.blocks();
+        // Rounds are timed in blocks of tau steps, the unit the run's remaining work is counted in.
+        pace.add(now, r.wallNanos(), r.blocks());
         long remainingInRun = (long) (r.epochs() - r.epoch()) * r.blocksInEpoch() + r.blocksInEpoch() - r.blocksDone();
-        double runEta = ProgressLine.eta((now - firstRoundAt) / 1e9, blocksTimed, remainingInRun);
+        double runEta = pace.etaSeconds(remainingInRun);
         if (bar) {
-            double epochEta = ProgressLine.eta((now - epochStartedAt) / 1e9, epochBlocksTimed,
-                    r.blocksInEpoch() - r.blocksDone());
+            double epochEta = pace.etaSeconds(r.blocksInEpoch() - r.blocksDone());
             String drawn = ProgressLine.bar(r, epochEta, runEta);
             out.print("\r" + pad(drawn, shownBar.length()));
             shownBar = drawn;
@@ -113,7 +103,11 @@ public final class ConsoleReporter implements TrainingListener {
                 100 * e.overheadShare());
     }
 
+    /** {@code 45s}, {@code 3m07s}, {@code 1h02m}; NaN, a time not known yet, is {@code estimating}. */
     public static String duration(double seconds) {
+        if (Double.isNaN(seconds)) {
+            return "estimating";
+        }
         long s = Math.round(seconds);
         return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
                 : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60)

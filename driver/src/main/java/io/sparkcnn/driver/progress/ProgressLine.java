@@ -27,6 +27,7 @@ final class ProgressLine {
         bar.append(']');
         String eta = r.blocksDone() == r.blocksInEpoch() && r.epoch() == r.epochs() ? "done"
                 : r.blocksDone() == r.blocksInEpoch() ? "run ETA " + ConsoleReporter.duration(runEtaSeconds)
+                : Double.isNaN(epochEtaSeconds) ? "ETA " + ConsoleReporter.duration(epochEtaSeconds)
                 : "ETA " + ConsoleReporter.duration(epochEtaSeconds) + " (run " + ConsoleReporter.duration(runEtaSeconds)
                 + ")";
         return String.format(Locale.ROOT, "epoch %d/%d %s %d/%d  %,.0f img/s  loss %.4f  %s", r.epoch(), r.epochs(),

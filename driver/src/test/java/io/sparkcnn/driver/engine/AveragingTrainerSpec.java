@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sparkcnn.driver.shard.EpochShards;
 import io.sparkcnn.workers.data.IdxImages;
@@ -13,9 +12,10 @@ import io.sparkcnn.workers.data.ImageShape;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.data.Minibatches;
 import io.sparkcnn.workers.data.RawBatches;
+import io.sparkcnn.workers.testing.SyntheticIdx;
 import io.sparkcnn.workers.train.ModelState;
 import io.sparkcnn.workers.train.NetworkSpec;
-import java.io.File;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,25 +35,29 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-/** The averaging engine on a real local-mode Spark with real Fashion-MNIST images. */
+/**
+ * The averaging engine on a real local-mode Spark with real images: 600 seeded synthetic 28x28 records in
+ * Fashion-MNIST's IDX form ({@link SyntheticIdx}), so that the engine is tested whether or not the data set is
+ * installed.
+ */
 class AveragingTrainerSpec {
-    private static final String DATA = "/usr/share/datasets/fashion-mnist/";
     private static final ImageShape SHAPE = new ImageShape(1, 28, 28);
     private static JavaSparkContext sc;
     private static List<LabeledImage> records;
 
     @BeforeAll
-    static void startSpark() {
-        assumeTrue(new File(DATA + "train-images-idx3-ubyte.gz").isFile(),
-                "needs Fashion-MNIST: apt-get install dataset-fashion-mnist");
-        IdxImages images = IdxReader.readImages(DATA + "train-images-idx3-ubyte.gz", new Configuration());
-        byte[] labels = IdxReader.readLabels(DATA + "train-labels-idx1-ubyte.gz", new Configuration(), 10);
+    static void startSpark(@TempDir Path tmp) {
+        // Seeded synthetic images in Fashion-MNIST's IDX form, read as a job reads the real files.
+        SyntheticIdx.Written data = SyntheticIdx.write(tmp, 600, 18L);
+        IdxImages images = IdxReader.readImages(data.images().toString(), new Configuration());
+        byte[] labels = IdxReader.readLabels(data.labels().toString(), new Configuration(), 10);
         records = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
             records.add(new LabeledImage(i, labels[i], images.image(i)));

@@ -2,19 +2,19 @@ package io.sparkcnn.driver.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sparkcnn.workers.data.IdxImages;
 import io.sparkcnn.workers.data.IdxReader;
 import io.sparkcnn.workers.data.ImageShape;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.data.RawBatches;
+import io.sparkcnn.workers.testing.SyntheticIdx;
 import io.sparkcnn.workers.train.ChannelsLastInput;
 import io.sparkcnn.workers.train.ModelState;
 import io.sparkcnn.workers.train.NativeBackend;
 import io.sparkcnn.workers.train.NetworkSpec;
-import java.io.File;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -44,6 +44,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -55,7 +56,6 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * and once resumed from a mid-epoch position.
  */
 class DeterminismSpec {
-    private static final String DATA = "/usr/share/datasets/fashion-mnist/";
     private static final ImageShape SHAPE = new ImageShape(1, 28, 28);
     /** 1,280 records over 4 workers of batch 32 and tau 2: 5 rounds an epoch. */
     private static final TrainingPlan PLAN = new TrainingPlan(4, 32, 2, 1, 15L);
@@ -64,13 +64,13 @@ class DeterminismSpec {
     private static ModelState start;
 
     @BeforeAll
-    static void startSpark() {
-        assumeTrue(new File(DATA + "train-images-idx3-ubyte.gz").isFile(),
-                "needs Fashion-MNIST: apt-get install dataset-fashion-mnist");
+    static void startSpark(@TempDir Path tmp) {
         // Before the first ND4J call, so that this JVM runs the oneDNN build the jobs use.
         NativeBackend.select();
-        IdxImages images = IdxReader.readImages(DATA + "train-images-idx3-ubyte.gz", new Configuration());
-        byte[] labels = IdxReader.readLabels(DATA + "train-labels-idx1-ubyte.gz", new Configuration(), 10);
+        // Seeded synthetic images in Fashion-MNIST's IDX form, read as a job reads the real files.
+        SyntheticIdx.Written data = SyntheticIdx.write(tmp, 1280, 18L);
+        IdxImages images = IdxReader.readImages(data.images().toString(), new Configuration());
+        byte[] labels = IdxReader.readLabels(data.labels().toString(), new Configuration(), 10);
         records = new ArrayList<>();
         for (int i = 0; i < 1280; i++) {
             records.add(new LabeledImage(i, labels[i], images.image(i)));

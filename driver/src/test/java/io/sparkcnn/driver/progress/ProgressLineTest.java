@@ -116,4 +116,44 @@ class ProgressLineTest {
         assertFalse(printed.contains("\r"), printed);
         assertEquals(11, printed.lines().count(), "first, each tenth, last:\n" + printed);
     }
+
+    @Test
+    void theEtaComesFromRecentRoundsNotFromTheWarmUpRound() throws InterruptedException {
+        // The case: round 1 carries a minute of warm-up, the rounds after it take milliseconds.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ConsoleReporter reporter = new ConsoleReporter(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        for (int r = 1; r <= 40; r++) {
+            long wall = r == 1 ? 60_000_000_000L : 20_000_000L;
+            reporter.onRound(new RoundStats(1, 1, r, 40, 2, 2048, 0.5, wall, wall / 2, 1000, 0.01, 1, 0.5, 1), null,
+                    null);
+            Thread.sleep(20);
+        }
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+
+        assertTrue(lines.get(0).endsWith("ETA estimating"), "nothing to go by after the warm-up alone: " + lines);
+        // 28 rounds of ~20 ms are left at round 12; the first round's minute in the mean would make it 2m20s.
+        String atTwelve = lines.stream().filter(l -> l.contains("round 12/40")).findFirst().orElseThrow();
+        assertTrue(atTwelve.matches(".*ETA \\ds$"), "a few seconds at most: " + atTwelve);
+    }
+
+    @Test
+    void thePaceFollowsTheLastRoundsOfItsWindow() {
+        RecentPace pace = new RecentPace();
+        long t = 0;
+        pace.add(t += 60_000_000_000L, 60_000_000_000L, 1);
+        assertTrue(pace.warmingUp());
+        assertTrue(Double.isNaN(pace.etaSeconds(10)));
+        for (int i = 0; i < RecentPace.WINDOW; i++) {
+            pace.add(t += 4_000_000_000L, 4_000_000_000L, 1);
+        }
+        assertEquals(40.0, pace.etaSeconds(10), 1e-9);
+        // The run speeds up: once a window of 1 s rounds has passed, the slow rounds no longer count.
+        for (int i = 0; i < RecentPace.WINDOW; i++) {
+            pace.add(t += 1_000_000_000L, 1_000_000_000L, 1);
+        }
+        assertEquals(10.0, pace.etaSeconds(10), 1e-9);
+        // A round of several units counts as that many.
+        pace.add(t += 4_000_000_000L, 4_000_000_000L, 4);
+        assertEquals(10.0, pace.etaSeconds(10), 1e-9);
+    }
 }

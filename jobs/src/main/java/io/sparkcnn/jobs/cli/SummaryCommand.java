@@ -5,9 +5,9 @@ import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.config.SourceFormat;
 import io.sparkcnn.jobs.source.JobData;
 import io.sparkcnn.jobs.architectures.Architectures;
+import io.sparkcnn.jobs.architectures.summary.InputTypeWarnings;
 import io.sparkcnn.jobs.architectures.summary.ModelSummary;
 import io.sparkcnn.workers.data.ImageShape;
-import io.sparkcnn.workers.train.NetworkSpec;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,8 +54,9 @@ final class SummaryCommand implements Callable<Integer> {
         int channels = job.data().channels() == 0 ? shape.channels() : job.data().channels();
         shape = JobData.outputShape(job.data().preprocess(), new ImageShape(channels, shape.height(), shape.width()));
         int n = classes != null ? classes : job.classNames().isEmpty() ? 1000 : job.classNames().size();
-        NetworkSpec spec = Architectures.build(job, shape, n);
-        ModelSummary summary = ModelSummary.of(spec, shape);
+        ImageShape input = shape;
+        ModelSummary summary = InputTypeWarnings.silenced(
+                () -> ModelSummary.of(Architectures.build(job, input, n), input));
         System.out.printf("%s on %s, %d classes%n%s%n", job.model().architecture(), shape, n,
                 summary.render());
         return 0;

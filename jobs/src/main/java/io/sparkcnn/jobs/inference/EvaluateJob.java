@@ -9,6 +9,7 @@ import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.train.RunMetrics;
 import io.sparkcnn.jobs.source.JobData;
 import io.sparkcnn.jobs.report.RunReport;
+import io.sparkcnn.jobs.report.TestResultsText;
 import io.sparkcnn.workers.train.ModelState;
 import io.sparkcnn.workers.train.NativeBackend;
 import io.sparkcnn.workers.train.NetworkSpec;
@@ -61,7 +62,7 @@ public final class EvaluateJob {
                         ModelState.of(saved.network()), data.evalBatches(), data.classNames(),
                         job.training().evalBatchSize());
                 reporter.say("test accuracy %.4f on %,d images%n%s", test.accuracy(), splits.testCount(),
-                        test.stats(false, true));
+                        TestResultsText.of(test, data.classNames()));
                 metrics = metrics(data.classNames(), test, splits, sc, began);
             }
             TrainJob.writeJson(dir.file("metrics.json"), metrics);

@@ -40,11 +40,24 @@ final class Figures {
         }
     }
 
-    /** Draws the non-empty curves into {@code file}; returns false (writing nothing) when all are empty. */
+    /**
+     * Draws the non-empty curves into {@code file}, against epochs on the x axis; returns false (writing nothing)
+     * when all are empty.
+     */
     static boolean lines(Path file, String title, String xTitle, String yTitle, List<Curve> curves, boolean logY) {
+        XYChart chart = lineChart(title, xTitle, yTitle, curves, logY);
+        if (chart == null) {
+            return false;
+        }
+        save(chart, file);
+        return true;
+    }
+
+    /** The chart {@link #lines} draws, or null when every curve is empty. */
+    static XYChart lineChart(String title, String xTitle, String yTitle, List<Curve> curves, boolean logY) {
         List<Curve> drawn = curves.stream().filter(c -> !c.isEmpty()).toList();
         if (drawn.isEmpty()) {
-            return false;
+            return null;
         }
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
@@ -54,7 +67,7 @@ final class Figures {
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         chart.getStyler().setLegendVisible(drawn.size() > 1);
         chart.getStyler().setYAxisLogarithmic(logY && allPositive(drawn));
-        chart.getStyler().setXAxisDecimalPattern("0.##");
+        labelWholeEpochs(chart, drawn);
         chart.getStyler().setYAxisDecimalPattern(logY ? "0.###E0" : "0.####");
         int colour = 0;
         for (Curve c : drawn) {
@@ -83,8 +96,34 @@ final class Figures {
         if (!chart.getStyler().isYAxisLogarithmic()) {
             padYAxis(chart, drawn);
         }
-        save(chart, file);
-        return true;
+        return chart;
+    }
+
+    /**
+     * Ticks labelled at whole epochs only. Per-round positions (epoch - 1 + round / rounds) are equally spaced,
+     * and for equally spaced x values XChart puts its ticks on every k-th data point, which labelled the axis
+     * 0.01, 0.44, 0.86, ...; with a label function XChart keeps trying larger k until the labels are unique, so
+     * labelling only whole epochs (the others get a blank, since XChart refuses an empty label) leaves the
+     * ticks on whole epochs. The axis runs from 0 to the last whole epoch the data reach.
+     */
+    private static void labelWholeEpochs(XYChart chart, List<Curve> curves) {
+        double max = 0;
+        for (Curve c : curves) {
+            for (double v : c.x()) {
+                if (Double.isFinite(v)) {
+                    max = Math.max(max, v);
+                }
+            }
+        }
+        double last = Math.max(1, Math.ceil(max - 1e-9));
+        chart.getStyler().setXAxisMin(0.0);
+        chart.getStyler().setXAxisMax(last);
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(v -> epochLabel(v, last));
+    }
+
+    static String epochLabel(double x, double lastEpoch) {
+        double whole = Math.rint(x);
+        return Math.abs(x - whole) < 1e-6 && whole >= 0 && whole <= lastEpoch ? String.valueOf((long) whole) : " ";
     }
 
     /**
@@ -113,11 +152,55 @@ final class Figures {
      * diagonal reads as each class's recall. XChart's HeatMapChart does this well enough: class names on both
      * axes, a value in every cell, a colour legend.
      */
-    static void confusion(Path file, List<String> classes, long[][] counts) {
-        int n = classes.size();
+    static final int HEAT_MAP_MAX_CLASSES = 30;
+
+    /**
+     * The confusion matrix as a heat map (see {@link #confusion(Path, List, long[][], int[])}): whole for up to
+     * {@link #HEAT_MAP_MAX_CLASSES} classes, else for the {@link #HEAT_MAP_MAX_CLASSES} most confused (a
+     * 1,000-class matrix has no readable cell at any size). Returns the classes drawn, by index.
+     */
+    static int[] confusion(Path file, List<String> classes, long[][] counts) {
+        int[] shown = mostConfused(counts, HEAT_MAP_MAX_CLASSES);
+        confusion(file, classes, counts, shown);
+        return shown;
+    }
+
+    /**
+     * The {@code k} classes with the most confusions (their wrongly predicted images plus the images wrongly
+     * predicted as them; ties to the lower index), in index order; all of them when there are at most k.
+     */
+    static int[] mostConfused(long[][] counts, int k) {
+        int n = counts.length;
+        if (n <= k) {
+            return java.util.stream.IntStream.range(0, n).toArray();
+        }
+        long[] errors = new long[n];
+        for (int a = 0; a < n; a++) {
+            for (int p = 0; p < n; p++) {
+                if (a != p) {
+                    errors[a] += counts[a][p];
+                    errors[p] += counts[a][p];
+                }
+            }
+        }
+        return java.util.stream.IntStream.range(0, n).boxed()
+                .sorted(java.util.Comparator.comparingLong((Integer c) -> errors[c]).reversed()
+                        .thenComparingInt(c -> c))
+                .limit(k).mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    private static void confusion(Path file, List<String> allClasses, long[][] allCounts, int[] shown) {
+        int n = shown.length;
+        List<String> classes = new ArrayList<>();
+        for (int c : shown) {
+            classes.add(allClasses.get(c));
+        }
         int side = Math.max(460, Math.min(1100, 160 + 56 * n));
+        String title = n == allClasses.size() ? "Confusion matrix (% of each true class)"
+                : String.format(java.util.Locale.ROOT, "The %d most confused of %,d classes (%% of each true class)",
+                        n, allClasses.size());
         HeatMapChart chart = new HeatMapChartBuilder().width(side + 120).height(side)
-                .title("Confusion matrix (% of each true class)").xAxisTitle("predicted").yAxisTitle("true")
+                .title(title).xAxisTitle("predicted").yAxisTitle("true")
                 .build();
         styleCommon(chart.getStyler());
         chart.getStyler().setShowValue(n <= 30);
@@ -133,12 +216,14 @@ final class Figures {
         java.util.Collections.reverse(rows);
         List<Number[]> cells = new ArrayList<>();
         for (int actual = 0; actual < n; actual++) {
+            // The share of the true class's images, all of them, whichever columns are drawn.
             long total = 0;
-            for (long c : counts[actual]) {
+            for (long c : allCounts[shown[actual]]) {
                 total += c;
             }
             for (int predicted = 0; predicted < n; predicted++) {
-                double share = total == 0 ? 0 : 100.0 * counts[actual][predicted] / total;
+                long count = allCounts[shown[actual]][shown[predicted]];
+                double share = total == 0 ? 0 : 100.0 * count / total;
                 cells.add(new Number[] {predicted, n - 1 - actual, share});
             }
         }

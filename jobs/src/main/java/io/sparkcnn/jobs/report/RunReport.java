@@ -187,8 +187,12 @@ public final class RunReport {
                     counts[i][j] = confusion.path(i).path(j).asLong();
                 }
             }
-            Figures.confusion(dir.resolve("confusion.png"), classes, counts);
-            figure(b, "confusion.png", "Confusion matrix: each row is a true class, each column a prediction;"
+            int shown = Figures.confusion(dir.resolve("confusion.png"), classes, counts).length;
+            String which = shown == classes.size() ? "Confusion matrix"
+                    : String.format(Locale.ROOT, "Confusion matrix of the %d most confused of the %,d classes (the"
+                            + " most images wrongly predicted from and as them; metrics.json has the whole matrix)",
+                            shown, classes.size());
+            figure(b, "confusion.png", which + ": each row is a true class, each column a prediction;"
                     + " a cell is the share of the row's images", true);
         }
         JsonNode perClass = m.path("per_class");

@@ -34,6 +34,7 @@ import io.sparkcnn.jobs.architectures.Architectures;
 import io.sparkcnn.jobs.architectures.Finetune;
 import io.sparkcnn.jobs.architectures.summary.ModelSummary;
 import io.sparkcnn.jobs.report.RunReport;
+import io.sparkcnn.jobs.report.TestResultsText;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.train.ModelState;
 import io.sparkcnn.workers.train.NativeBackend;
@@ -203,7 +204,7 @@ public final class TrainJob {
                 double inferenceSeconds = (System.nanoTime() - inferenceStart) / 1e9;
                 Evaluation test = scored.evaluation();
                 reporter.say("test accuracy %.4f on %,d images (%s)%n%s", test.accuracy(), splits.testCount(),
-                        listening.keptDescription(), test.stats(false, true));
+                        listening.keptDescription(), TestResultsText.of(test, data.classNames()));
                 kept.applyTo(net);
                 metrics = RunMetrics.of(job, data.classNames(), listening, scored, splits.testCount(), summary,
                         splits.rejected(), sc.master(), sc.version(), began);

@@ -3,10 +3,10 @@ package io.sparkcnn.jobs.architectures;
 import io.sparkcnn.jobs.train.TrainJob;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sparkcnn.driver.progress.ConsoleReporter;
 import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.workers.testing.FashionMnist;
 import java.io.File;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -28,8 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ArchitectureJobsSpec {
     @BeforeAll
     static void needsData() {
-        assumeTrue(new File("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").isFile(),
-                "needs Fashion-MNIST: apt-get install dataset-fashion-mnist");
+        FashionMnist.require();
     }
 
     static Stream<String> jobs() {

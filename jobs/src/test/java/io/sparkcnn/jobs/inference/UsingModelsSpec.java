@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,9 +19,9 @@ import io.sparkcnn.jobs.prepare.PrepareOptions;
 import io.sparkcnn.workers.augment.Preprocess;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.data.folder.SplitFractions;
+import io.sparkcnn.workers.testing.FashionMnist;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -62,8 +61,7 @@ class UsingModelsSpec {
 
     @BeforeAll
     static void trainOnce() throws Exception {
-        assumeTrue(new File("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").isFile(),
-                "needs Fashion-MNIST: apt-get install dataset-fashion-mnist");
+        FashionMnist.require();
         run = tmp.resolve("run");
         Map<String, Object> metrics = new TrainJob(JobConfig.load(TrainJobSpec.CONF, SMALL), run, null, SILENT).run();
         trainedAccuracy = (Double) metrics.get("test_accuracy");

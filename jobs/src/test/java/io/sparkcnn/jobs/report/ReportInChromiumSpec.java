@@ -3,13 +3,13 @@ package io.sparkcnn.jobs.report;
 import io.sparkcnn.jobs.cli.ReportCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkcnn.driver.progress.ConsoleReporter;
 import io.sparkcnn.jobs.train.TrainJob;
 import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.workers.testing.FashionMnist;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.OutputStream;
@@ -38,8 +38,7 @@ class ReportInChromiumSpec {
     @Test
     void aTrainingRunsReportRendersInHeadlessChromiumWithEveryFigure(@TempDir Path tmp) throws Exception {
         HeadlessChromium chromium = HeadlessChromium.find(tmp);
-        assumeTrue(new File("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").isFile(),
-                "needs Fashion-MNIST: apt-get install dataset-fashion-mnist");
+        FashionMnist.require();
         JobConfig job = JobConfig.load(CONF, List.of("data.train-limit=3000", "data.test-limit=500",
                 "training.epochs=2", "data.validation-fraction=0.1", "training.averaging-frequency=5",
                 "training.schedule=cosine"));

@@ -120,6 +120,48 @@ class RunReportTest {
     }
 
     @Test
+    void withManyClassesTheHeatMapShowsTheMostConfusedOnesAndSaysSo(@TempDir Path tmp) throws IOException {
+        // 200 classes, 50 images each, all right except for planted confusions among classes 7, 42, 150 and 199.
+        int n = 200;
+        List<String> names = new ArrayList<>();
+        int[][] counts = new int[n][n];
+        for (int c = 0; c < n; c++) {
+            names.add("class-" + c);
+            counts[c][c] = 50;
+        }
+        int[][] planted = {{7, 42, 9}, {42, 7, 4}, {150, 199, 12}, {199, 3, 1}};
+        for (int[] p : planted) {
+            counts[p[0]][p[0]] -= p[2];
+            counts[p[0]][p[1]] += p[2];
+        }
+        Map<String, Object> m = evaluationMetrics();
+        m.put("class_names", names);
+        m.put("confusion_matrix", counts);
+        m.remove("per_class");
+
+        String html = Files.readString(RunReport.write(runDir(tmp, m)));
+
+        assertTrue(html.contains("the 30 most confused of the 200 classes"), html);
+        BufferedImage heat = ImageIO.read(tmp.resolve("confusion.png").toFile());
+        assertTrue(heat.getWidth() <= 1220 && heat.getHeight() <= 1100, heat.getWidth() + "x" + heat.getHeight());
+        long[][] wide = new long[n][n];
+        for (int a = 0; a < n; a++) {
+            for (int p = 0; p < n; p++) {
+                wide[a][p] = counts[a][p];
+            }
+        }
+        int[] shown = Figures.mostConfused(wide, 30);
+        assertEquals(30, shown.length);
+        // The five classes in a confusion come first; the rest of the 30 are the lowest indices, all error-free.
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), java.util.Arrays.stream(shown).limit(10).boxed().toList());
+        for (int c : new int[] {7, 42, 150, 199, 3}) {
+            assertTrue(java.util.Arrays.stream(shown).anyMatch(s -> s == c), "class " + c + " is shown");
+        }
+        assertEquals(List.of(0, 1, 2), java.util.Arrays.stream(Figures.mostConfused(new long[3][3], 30)).boxed()
+                .toList(), "up to k classes, all are shown");
+    }
+
+    @Test
     void thePageNeedsNoNetwork(@TempDir Path tmp) throws IOException {
         String html = Files.readString(RunReport.write(runDir(tmp, trainingMetrics())));
 

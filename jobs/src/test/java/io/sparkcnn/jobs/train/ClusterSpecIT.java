@@ -2,8 +2,8 @@ package io.sparkcnn.jobs.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.sparkcnn.workers.testing.FashionMnist;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
@@ -29,8 +29,7 @@ class ClusterSpecIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        assumeTrue(new File("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").isFile(),
-                "needs Fashion-MNIST: apt-get install dataset-fashion-mnist");
+        FashionMnist.require();
         state = Files.createTempDirectory("spark-cnn-cluster");
         // A run killed hard may have left a cluster behind; start refuses to start a second one.
         run(List.of("scripts/cluster", "stop"), state.resolve("stop-before.log"), 120);

@@ -2,8 +2,8 @@ package io.sparkcnn.jobs.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.sparkcnn.workers.testing.FashionMnist;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,8 +35,7 @@ class DeterminismClusterIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        assumeTrue(new File("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").isFile(),
-                "needs Fashion-MNIST: apt-get install dataset-fashion-mnist");
+        FashionMnist.require();
         state = Files.createTempDirectory("spark-cnn-determinism");
         run(List.of("scripts/cluster", "stop"), state.resolve("stop-before.log"), 120);
         run(List.of("scripts/cluster", "start", "--workers", "2", "--cores", "1", "--memory", "3g"),

@@ -3,7 +3,6 @@ package io.sparkcnn.jobs.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,8 +10,8 @@ import io.sparkcnn.driver.engine.DivergedException;
 import io.sparkcnn.driver.progress.ConsoleReporter;
 import io.sparkcnn.jobs.config.ConfigError;
 import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.workers.testing.FashionMnist;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,8 +31,7 @@ class DivergenceSpec {
 
     @BeforeAll
     static void needsData() {
-        assumeTrue(new File("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").isFile(),
-                "needs Fashion-MNIST: apt-get install dataset-fashion-mnist");
+        FashionMnist.require();
     }
 
     @Test

@@ -3,8 +3,8 @@ package io.sparkcnn.jobs.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.sparkcnn.workers.testing.FashionMnist;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
@@ -29,8 +29,7 @@ class FaultsIT {
 
     @Test
     void aKilledExecutorAndACorruptCheckpointLoseNoDataAndKeepTheAccuracy(@TempDir Path tmp) throws Exception {
-        assumeTrue(new File("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").isFile(),
-                "needs Fashion-MNIST: apt-get install dataset-fashion-mnist");
+        FashionMnist.require();
         Path out = tmp.resolve("faults");
         Path log = tmp.resolve("faults.log");
         Process p = new ProcessBuilder(new File(ROOT, "scripts/faults").getPath(), "--out", out.toString(),

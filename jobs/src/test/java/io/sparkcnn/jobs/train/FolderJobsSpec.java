@@ -3,11 +3,11 @@ package io.sparkcnn.jobs.train;
 import io.sparkcnn.jobs.cli.Main;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sparkcnn.driver.progress.ConsoleReporter;
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.source.Rejected;
+import io.sparkcnn.workers.testing.FashionMnist;
 import java.io.File;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -36,8 +36,7 @@ class FolderJobsSpec {
 
     @BeforeAll
     static void writeTheTree() throws Exception {
-        assumeTrue(new File("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").isFile(),
-                "needs Fashion-MNIST: apt-get install dataset-fashion-mnist");
+        FashionMnist.require();
         tree = tmp.resolve("png");
         assertEquals(0, Main.commandLine().execute("export-images", "--out", tree.toString(), "--train-limit", "2400",
                 "--test-limit", "400"));

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkcnn.driver.progress.ConsoleReporter;
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.workers.data.DataException;
+import io.sparkcnn.workers.testing.FashionMnist;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.File;
@@ -33,8 +33,7 @@ public class TrainJobSpec {
 
     @BeforeAll
     static void needsData() {
-        assumeTrue(new File("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").isFile(),
-                "needs Fashion-MNIST: apt-get install dataset-fashion-mnist");
+        FashionMnist.require();
     }
 
     @Test

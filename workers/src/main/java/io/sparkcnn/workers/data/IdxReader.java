@@ -25,13 +25,14 @@ public final class IdxReader {
     private IdxReader() {}
 
     public static IdxImages readImages(String path, Configuration hadoop) {
-        return read(path, hadoop, (in, source) -> {
+        return read(path, hadoop, (in, source, length) -> {
             int magic = in.readInt();
             expectMagic(source, magic, IMAGES_MAGIC, "an image file (idx3-ubyte)");
             int count = positive(source, "image count", in.readInt());
             int rows = positive(source, "row count", in.readInt());
             int cols = positive(source, "column count", in.readInt());
             long bytes = (long) count * rows * cols;
+            length.check(source, 16, bytes, count + " images of " + rows + "x" + cols);
             if (bytes > Integer.MAX_VALUE - 8) {
                 throw new DataException(source + ": " + count + " images of " + rows + "x" + cols
                         + " do not fit in one array; split the file into parts under 2 GiB.");
@@ -43,10 +44,11 @@ public final class IdxReader {
 
     /** Reads the labels, each checked to lie in {@code [0, classes)}. */
     public static byte[] readLabels(String path, Configuration hadoop, int classes) {
-        return read(path, hadoop, (in, source) -> {
+        return read(path, hadoop, (in, source, length) -> {
             int magic = in.readInt();
             expectMagic(source, magic, LABELS_MAGIC, "a label file (idx1-ubyte)");
             int count = positive(source, "label count", in.readInt());
+            length.check(source, 8, count, count + " labels");
             byte[] labels = readBody(in, source, count, count + " labels");
             for (int i = 0; i < labels.length; i++) {
                 int label = labels[i] & 0xff;
@@ -60,7 +62,32 @@ public final class IdxReader {
     }
 
     private interface Body<T> {
-        T read(DataInputStream in, String source) throws IOException;
+        T read(DataInputStream in, String source, FileLength length) throws IOException;
+    }
+
+    /**
+     * The file's length on disk, to refuse a header whose counts the file cannot hold before anything is
+     * read or allocated: a damaged count is then reported as the corrupt or truncated file it is, not as a
+     * file too large for one array.
+     */
+    private record FileLength(long bytes, boolean gzipped) {
+        /** Deflate's best case is about 1032:1, so a gzipped file can never inflate to more than this. */
+        private static final long DEFLATE_MAX_RATIO = 1032;
+
+        void check(String source, int headerBytes, long bodyBytes, String what) {
+            long needed = headerBytes + bodyBytes;
+            if (!gzipped && bytes < needed) {
+                throw new DataException(String.format("%s: corrupt or truncated file: its header announces %s"
+                        + " (%,d bytes with the header) but the file is %,d bytes long. Fetch the file again.",
+                        source, what, needed, bytes));
+            }
+            if (gzipped && needed > bytes * DEFLATE_MAX_RATIO) {
+                throw new DataException(String.format("%s: corrupt or truncated file: its header announces %s"
+                        + " (%,d bytes with the header) but the gzipped file is %,d bytes long, which can"
+                        + " hold at most %,d. Fetch the file again.",
+                        source, what, needed, bytes, bytes * DEFLATE_MAX_RATIO));
+            }
+        }
     }
 
     private static <T> T read(String path, Configuration hadoop, Body<T> body) {
@@ -74,9 +101,11 @@ public final class IdxReader {
             if (fs.getFileStatus(p).isDirectory()) {
                 throw new DataException(path + ": is a folder, not an IDX file.");
             }
+            long fileBytes = fs.getFileStatus(p).getLen();
             try (InputStream raw = new BufferedInputStream(fs.open(p), 1 << 16);
-                 DataInputStream in = new DataInputStream(maybeGunzip(raw))) {
-                return body.read(in, path);
+                 InputStream content = maybeGunzip(raw);
+                 DataInputStream in = new DataInputStream(content)) {
+                return body.read(in, path, new FileLength(fileBytes, content != raw));
             }
         } catch (EOFException e) {
             throw new DataException(path + ": truncated: it ends early; the file is incomplete, fetch it again.", e);

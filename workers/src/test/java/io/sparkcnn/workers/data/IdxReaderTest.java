@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.sparkcnn.workers.testing.FashionMnist;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,8 +78,7 @@ class IdxReaderTest {
     void readsTheFashionMnistTestSet() {
         Path imagesFile = FASHION.resolve("t10k-images-idx3-ubyte.gz");
         Path labelsFile = FASHION.resolve("t10k-labels-idx1-ubyte.gz");
-        assumeTrue(Files.isRegularFile(imagesFile) && Files.isRegularFile(labelsFile),
-                "needs Fashion-MNIST: apt-get install dataset-fashion-mnist");
+        FashionMnist.require();
 
         IdxImages images = IdxReader.readImages(imagesFile.toString(), HADOOP);
         byte[] labels = IdxReader.readLabels(labelsFile.toString(), HADOOP, 10);
@@ -259,12 +259,55 @@ class IdxReaderTest {
     }
 
     @Test
-    void aHeaderAnnouncingMoreThanOneArrayHoldsIsRefusedBeforeReading() throws IOException {
-        String path = write("huge.idx3", false, header(IdxReader.IMAGES_MAGIC, 100_000, 1000, 1000));
+    void aFileThatReallyHoldsMoreThanOneArrayIsRefusedBeforeReading() throws IOException {
+        // A sparse file as long as its header says (3 GB): it costs no disk, and nothing of it is read.
+        Path file = dir.resolve("huge.idx3");
+        Files.write(file, header(IdxReader.IMAGES_MAGIC, 3000, 1000, 1000));
+        try (RandomAccessFile sparse = new RandomAccessFile(file.toFile(), "rw")) {
+            sparse.setLength(16 + 3_000_000_000L);
+        }
+        String path = file.toString();
 
         DataException e = assertThrows(DataException.class, () -> IdxReader.readImages(path, HADOOP));
         assertTrue(e.getMessage().contains(path), e.getMessage());
         assertTrue(e.getMessage().contains("do not fit"), e.getMessage());
+    }
+
+    @Test
+    void aHeaderCountTheFileCannotHoldIsACorruptOrTruncatedFileWithBothLengths() throws IOException {
+        // The case: a billion 28x28 images announced in a 392 KB file (500 images' worth).
+        byte[] whole = concat(header(IdxReader.IMAGES_MAGIC, 1_000_000_000, 28, 28), randomBytes(500 * 784));
+        String path = write("images.idx3", false, whole);
+
+        DataException e = assertThrows(DataException.class, () -> IdxReader.readImages(path, HADOOP));
+        assertTrue(e.getMessage().contains(path), e.getMessage());
+        assertTrue(e.getMessage().contains("corrupt or truncated"), e.getMessage());
+        assertTrue(e.getMessage().contains("1000000000 images of 28x28"), e.getMessage());
+        assertTrue(e.getMessage().contains("784,000,000,016 bytes"), e.getMessage());
+        assertTrue(e.getMessage().contains(String.format("%,d bytes long", whole.length)), e.getMessage());
+        assertFalse(e.getMessage().contains("do not fit"), e.getMessage());
+    }
+
+    @Test
+    void aGzippedFileTooSmallToInflateToItsHeaderCountIsCorruptOrTruncated() throws IOException {
+        byte[] whole = concat(header(IdxReader.IMAGES_MAGIC, 1_000_000_000, 28, 28), randomBytes(500 * 784));
+        String path = write("images.idx3", true, whole);
+        long onDisk = Files.size(Path.of(path));
+
+        DataException e = assertThrows(DataException.class, () -> IdxReader.readImages(path, HADOOP));
+        assertTrue(e.getMessage().contains("corrupt or truncated"), e.getMessage());
+        assertTrue(e.getMessage().contains(String.format("%,d bytes long", onDisk)), e.getMessage());
+        assertFalse(e.getMessage().contains("do not fit"), e.getMessage());
+    }
+
+    @Test
+    void aLabelCountTheFileCannotHoldIsACorruptOrTruncatedFile() throws IOException {
+        String path = write("labels.idx1", false, concat(header(IdxReader.LABELS_MAGIC, 60_000), new byte[100]));
+
+        DataException e = assertThrows(DataException.class, () -> IdxReader.readLabels(path, HADOOP, 10));
+        assertTrue(e.getMessage().contains("corrupt or truncated"), e.getMessage());
+        assertTrue(e.getMessage().contains("60000 labels (60,008 bytes"), e.getMessage());
+        assertTrue(e.getMessage().contains("108 bytes long"), e.getMessage());
     }
 
     @Test
