@@ -132,7 +132,7 @@ class ProgressLineTest {
 
         assertTrue(lines.get(0).endsWith("ETA estimating"), "nothing to go by after the warm-up alone: " + lines);
         // 28 rounds of ~20 ms are left at round 12; the first round's minute in the mean would make it 2m20s.
-        String atTwelve = lines.stream().filter(l -> l.contains("round 12/40")).findFirst().orElseThrow();
+        String atTwelve = lines.stream().filter(l -> l.contains("block 12/40")).findFirst().orElseThrow();
         assertTrue(atTwelve.matches(".*ETA \\ds$"), "a few seconds at most: " + atTwelve);
     }
 
