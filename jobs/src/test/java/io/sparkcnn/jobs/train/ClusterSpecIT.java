@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
+import java.util.zip.ZipFile;
+import java.util.HexFormat;
+import java.security.MessageDigest;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterSpecIT {
     private static final File ROOT = new File("..").getAbsoluteFile().toPath().normalize().toFile();
+    private static final List<String> DETERMINISM_JOB = List.of("conf/lenet5-fashion.conf", "--set",
+            "data.train-limit=3000", "--set", "data.test-limit=500", "--set", "training.epochs=1", "--set",
+            "training.evaluate-every-epoch=false");
     private static Path state;
 
     @BeforeAll
@@ -79,6 +86,44 @@ class ClusterSpecIT {
             double accuracy = metrics.get("test_accuracy").asDouble();
             assertTrue(accuracy >= 0.6, job + ": an untrained network scores ~0.10; got " + accuracy);
         }
+    }
+
+    /**
+     * The shipped LeNet-5 job (channels-last layers on oneDNN) with the same seed ends with the same parameters
+     * and updater state bit for bit, in local mode twice and on this 2-worker cluster (two executor JVMs). The
+     * retried-task and resumed cases run in the driver's DeterminismSpec and, on a cluster, in FaultsIT.
+     */
+    @Test
+    void theSameJobAndSeedGiveTheSameParameterHashInLocalModeAndOnTheCluster(@TempDir Path tmp) throws Exception {
+        List<String> hashes = new ArrayList<>();
+        for (String how : List.of("local-1", "local-2", "cluster")) {
+            Path out = tmp.resolve(how);
+            List<String> command = new ArrayList<>(List.of(how.equals("cluster") ? "scripts/submit" : "scripts/train"));
+            command.addAll(DETERMINISM_JOB);
+            command.addAll(List.of("--out", out.toString()));
+            run(command, tmp.resolve(how + ".log"), 900);
+            if (how.equals("cluster")) {
+                assertTrue(Files.readString(out.resolve("metrics.json")).contains("spark://127.0.0.1:"),
+                        "the cluster run ran on the cluster");
+            }
+            hashes.add(parameterHash(out.resolve("model.zip")));
+        }
+        assertEquals(List.of(hashes.get(0), hashes.get(0), hashes.get(0)), hashes,
+                "local mode, local mode again, loopback cluster");
+    }
+
+    /** SHA-256 of the DL4J entries holding the parameters and the updater state, as scripts/faults takes it. */
+    static String parameterHash(Path modelZip) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        try (ZipFile zip = new ZipFile(modelZip.toFile())) {
+            for (String entry : List.of("coefficients.bin", "updaterState.bin")) {
+                assertTrue(zip.getEntry(entry) != null, modelZip + " has no " + entry);
+                try (InputStream in = zip.getInputStream(zip.getEntry(entry))) {
+                    sha.update(in.readAllBytes());
+                }
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
     }
 
     private static void run(List<String> command, Path log, int timeoutSeconds) throws IOException,
