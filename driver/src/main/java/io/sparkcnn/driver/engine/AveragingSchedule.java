@@ -13,8 +13,8 @@ public record AveragingSchedule(int maxBlocks, double low, double high) {
 
     public AveragingSchedule {
         if (maxBlocks < 1 || Integer.bitCount(maxBlocks) != 1) {
-            throw new IllegalArgumentException("the most blocks a round covers (training.adaptive-averaging"
-                    + ".max-multiple) must be a power of two (1, 2, 4, 8...): " + maxBlocks);
+            throw new IllegalArgumentException("the most blocks a round covers"
+                    + " (training.adaptive-averaging.max-multiple) must be a power of two (1, 2, 4, 8...): " + maxBlocks);
         }
         if (!(low >= 0 && high > low)) {
             throw new IllegalArgumentException("the spread thresholds need 0 <= low < high: low " + low + ", high "
