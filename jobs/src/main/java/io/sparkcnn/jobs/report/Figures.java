@@ -67,7 +67,7 @@ final class Figures {
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         chart.getStyler().setLegendVisible(drawn.size() > 1);
         chart.getStyler().setYAxisLogarithmic(logY && allPositive(drawn));
-        labelWholeEpochs(chart, drawn);
+        chart.getStyler().setXAxisDecimalPattern("0.##");
         chart.getStyler().setYAxisDecimalPattern(logY ? "0.###E0" : "0.####");
         int colour = 0;
         for (Curve c : drawn) {
@@ -99,32 +99,6 @@ final class Figures {
         return chart;
     }
 
-    /**
-     * Ticks labelled at whole epochs only. Per-round positions (epoch - 1 + round / rounds) are equally spaced,
-     * and for equally spaced x values XChart puts its ticks on every k-th data point, which labelled the axis
-     * 0.01, 0.44, 0.86, ...; with a label function XChart keeps trying larger k until the labels are unique, so
-     * labelling only whole epochs (the others get a blank, since XChart refuses an empty label) leaves the
-     * ticks on whole epochs. The axis runs from 0 to the last whole epoch the data reach.
-     */
-    private static void labelWholeEpochs(XYChart chart, List<Curve> curves) {
-        double max = 0;
-        for (Curve c : curves) {
-            for (double v : c.x()) {
-                if (Double.isFinite(v)) {
-                    max = Math.max(max, v);
-                }
-            }
-        }
-        double last = Math.max(1, Math.ceil(max - 1e-9));
-        chart.getStyler().setXAxisMin(0.0);
-        chart.getStyler().setXAxisMax(last);
-        chart.getStyler().setxAxisTickLabelsFormattingFunction(v -> epochLabel(v, last));
-    }
-
-    static String epochLabel(double x, double lastEpoch) {
-        double whole = Math.rint(x);
-        return Math.abs(x - whole) < 1e-6 && whole >= 0 && whole <= lastEpoch ? String.valueOf((long) whole) : " ";
-    }
 
     /**
      * A tenth of the data's range above and below it: XChart ticks only the data's extremes when a curve has
