@@ -49,8 +49,8 @@ final class DataFrameRecords {
         }
     }
 
-    /** What the check pass learns about one row. */
-    record Fact(int label, String size, Rejected bad) implements Serializable {}
+    /** What the check pass learns about one row: its label, its size (WxHxC) or why it is bad, or a label error. */
+    record Fact(int label, String size, Rejected bad, String labelError) implements Serializable {}
 
     static Prepared prepare(Dataset<Row> dataset, String inputCol, String labelCol, JobConfig job,
                             List<String> classNames) {
@@ -82,6 +82,9 @@ final class DataFrameRecords {
         List<Rejected> bad = new ArrayList<>();
         TreeSet<String> sizes = new TreeSet<>();
         for (Fact f : facts) {
+            if (f.labelError() != null) {
+                throw new IllegalArgumentException(f.labelError());
+            }
             if (f.bad() != null) {
                 bad.add(f.bad());
             } else {
@@ -182,13 +185,14 @@ final class DataFrameRecords {
     static Fact fact(Row row, long index, ImageColumn kind, ImageColumn.Source source, ImageCheck check,
                      String labelCol, int classes) {
         String where = source.of(row, index);
+        // Told on the driver, for the first such row: an exception here would reach the user wrapped by Spark.
         if (row.isNullAt(1)) {
-            throw new IllegalArgumentException(STAGE + ": label column '" + labelCol + "' is null at " + where
+            return new Fact(-1, null, null, STAGE + ": label column '" + labelCol + "' is null at " + where
                     + "; drop the rows without a label (na.drop) before fitting.");
         }
         double label = row.getDouble(1);
         if (label != Math.rint(label) || label < 0 || label >= classes) {
-            throw new IllegalArgumentException(STAGE + ": label column '" + labelCol + "' holds " + label + " at "
+            return new Fact(-1, null, null, STAGE + ": label column '" + labelCol + "' holds " + label + " at "
                     + where + ", outside the class indices [0, " + classes + ") of the " + classes + " class names;"
                     + " index the labels with a StringIndexer, or give every class a name (Param classNames).");
         }
@@ -197,17 +201,17 @@ final class DataFrameRecords {
             try {
                 image = ImageColumn.decodeStruct(row.isNullAt(0) ? null : row.getStruct(0), where);
             } catch (DataException e) {
-                return new Fact((int) label, null, new Rejected(where, "undecodable", e.getMessage()));
+                return new Fact((int) label, null, new Rejected(where, "undecodable", e.getMessage()), null);
             }
         } else {
             List<Rejected> why = new ArrayList<>(1);
             byte[] bytes = row.isNullAt(0) ? new byte[0] : (byte[]) row.get(0);
             image = check.decode(new LabeledImage(index, (int) label, bytes, where), why::add);
             if (image == null) {
-                return new Fact((int) label, null, why.get(0));
+                return new Fact((int) label, null, why.get(0), null);
             }
         }
-        return new Fact((int) label, image.width() + "x" + image.height() + "x" + image.channels(), null);
+        return new Fact((int) label, image.width() + "x" + image.height() + "x" + image.channels(), null, null);
     }
 
     /** The record's bytes: raw CHW pixels of one size, or an encoded file (the DataFrame's own, or a PNG). */
