@@ -19,6 +19,7 @@ import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
@@ -116,7 +117,8 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
         JobParams.Key key = JobParams.byName(param.name());
         Object typed = key.hocon() && !(value instanceof String) ? JobParams.render(value)
                 : key.type() == Double.class && value instanceof Number n ? n.doubleValue()
-                : key.type() == Integer.class && value instanceof Long n ? Math.toIntExact(n) : value;
+                : key.type() == Integer.class && value instanceof Long n ? Math.toIntExact(n)
+                : key.type() == Long.class && value instanceof Integer n ? n.longValue() : value;
         set(param, typed);
         return this;
     }
@@ -159,11 +161,11 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
         return setJobParam("updater", value);
     }
 
-    public IntParam seed() {
-        return (IntParam) job.get("seed");
+    public LongParam seed() {
+        return (LongParam) job.get("seed");
     }
 
-    public CnnClassifier setSeed(int value) {
+    public CnnClassifier setSeed(long value) {
         return setJobParam("seed", value);
     }
 

@@ -91,7 +91,7 @@ final class DataFrameRecords {
                 sizes.add(f.size());
             }
         }
-        new BadDataPolicy(BadDataPolicy.Mode.parse(d.badData()), d.maxBadFraction())
+        new BadDataPolicy(d.badData(), d.maxBadFraction())
                 .enforce("column " + inputCol, bad, facts.size());
 
         ImageShape stored = null;

@@ -3,7 +3,8 @@ package io.sparkcnn.jobs.ml;
 import com.typesafe.config.ConfigValueFactory;
 import io.sparkcnn.jobs.config.ConfigError;
 import io.sparkcnn.jobs.config.JobConfig;
-import io.sparkcnn.jobs.config.Param;
+import io.sparkcnn.jobs.config.JobKeys;
+import io.sparkcnn.workers.params.Param;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +17,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The one adapter between the job-config declarations ({@link JobConfig#PARAMS} and {@link JobConfig#load}) and
+ * The one adapter between the job-config declarations ({@link JobKeys#ALL} and {@link JobConfig#load}) and
  * the Spark ML stages: which keys a DataFrame job has, their Spark ML names, and validation by handing the values
  * to the config loader as {@code --set} overrides. Nothing else in this package knows how keys are declared, so a
  * new declaration framework only changes this class.
@@ -53,7 +54,7 @@ final class JobParams {
     private static List<Key> keys() {
         List<Key> keys = new ArrayList<>();
         Map<String, String> names = new LinkedHashMap<>();
-        for (Param p : JobConfig.PARAMS) {
+        for (Param<?> p : JobKeys.ALL.all()) {
             if (NOT_FOR_DATAFRAMES.contains(p.key())) {
                 continue;
             }
@@ -63,10 +64,13 @@ final class JobParams {
                 throw new IllegalStateException("job keys " + clash + " and " + p.key() + " map to one Spark ML Param"
                         + " name '" + name + "'; change JobParams.paramName.");
             }
-            Class<?> type = p.fallback() instanceof Integer ? Integer.class
-                    : p.fallback() instanceof Double ? Double.class
-                    : p.fallback() instanceof Boolean ? Boolean.class : String.class;
-            keys.add(new Key(p.key(), name, type, p.fallback(), p.doc() + " (job key " + p.key() + ")"));
+            // The default as a job file writes it: a choice as its word, a list or an object as such.
+            Object fallback = p.defaultWritten();
+            Class<?> type = fallback instanceof Integer ? Integer.class
+                    : fallback instanceof Long ? Long.class
+                    : fallback instanceof Double ? Double.class
+                    : fallback instanceof Boolean ? Boolean.class : String.class;
+            keys.add(new Key(p.key(), name, type, fallback, p.doc() + " (job key " + p.key() + ")"));
         }
         return List.copyOf(keys);
     }

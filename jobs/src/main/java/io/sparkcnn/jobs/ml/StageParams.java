@@ -8,6 +8,7 @@ import java.util.Objects;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.util.Identifiable;
 import scala.runtime.AbstractFunction1;
@@ -25,6 +26,7 @@ final class StageParams {
         for (JobParams.Key key : JobParams.KEYS) {
             Validator valid = new Validator(key, stage);
             Param<?> param = key.type() == Integer.class ? new IntParam(parent, key.name(), key.doc(), valid)
+                    : key.type() == Long.class ? new LongParam(parent, key.name(), key.doc(), valid)
                     : key.type() == Double.class ? new DoubleParam(parent, key.name(), key.doc(), valid)
                     : key.type() == Boolean.class ? new BooleanParam(parent, key.name(), key.doc())
                     : new Param<String>(parent, key.name(), key.doc() + (key.hocon() ? " As HOCON text, e.g. "
