@@ -24,6 +24,7 @@ public final class ExecutorWatch {
     private long idleSince = -1;
     private boolean warned;
     private volatile boolean timedOut;
+    private SparkListener ending;
 
     private ExecutorWatch(JavaSparkContext sc, ConsoleReporter reporter, int timeoutSeconds) {
         this.sc = sc;
@@ -42,13 +43,20 @@ public final class ExecutorWatch {
         if (!sc.isLocal()) {
             watch.timer.scheduleWithFixedDelay(watch::check, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
         }
-        sc.sc().addSparkListener(new SparkListener() {
+        watch.ending = new SparkListener() {
             @Override
             public void onApplicationEnd(SparkListenerApplicationEnd end) {
                 watch.timer.shutdownNow();
             }
-        });
+        };
+        sc.sc().addSparkListener(watch.ending);
         return watch;
+    }
+
+    /** Stops watching a context the run does not own (a Spark ML fit in the user's session), which stays up. */
+    public void stop() {
+        timer.shutdownNow();
+        sc.sc().removeSparkListener(ending);
     }
 
     /** {@code e}, or the reason the run really stopped when the watch cancelled its jobs. */

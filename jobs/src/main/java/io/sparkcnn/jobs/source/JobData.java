@@ -201,8 +201,22 @@ public record JobData(List<LabeledImage> train, List<LabeledImage> validation, L
     /** Records that hold raw pixels of {@code stored} shape, with the job's channels, preprocessing and augmentation. */
     private static JobData fromRaw(JobConfig job, List<LabeledImage> train, List<LabeledImage> test,
                                    List<String> classNames, ImageShape stored) {
+        ValidationSplit split = ValidationSplit.of(train, job.data().validationFraction(), job.seed());
+        JobData batches = ofRecords(job, classNames, stored);
+        return new JobData(split.train(), split.validation(), test, classNames, stored, batches.shape(),
+                batches.trainBatches(), batches.evalBatches(), null, null);
+    }
+
+    /**
+     * The data of records that are already in Spark (a DataFrame's, for Spark ML): raw CHW pixels of
+     * {@code stored} shape, or encoded image files when {@code stored} is null. Only the shapes and the batch
+     * makers, since the caller puts the records on the executors.
+     */
+    public static JobData ofRecords(JobConfig job, List<String> classNames, ImageShape stored) {
+        if (stored == null) {
+            return fromEncoded(job, classNames, null, null);
+        }
         JobConfig.Data d = job.data();
-        ValidationSplit split = ValidationSplit.of(train, d.validationFraction(), job.seed());
         int channels = d.channels() == 0 ? stored.channels() : d.channels();
         ImageShape input = outputShape(d.preprocess(), new ImageShape(channels, stored.height(), stored.width()));
         int classes = classNames.size();
@@ -216,8 +230,8 @@ public record JobData(List<LabeledImage> train, List<LabeledImage> validation, L
         BatchMaker evalBatches = plain ? trainBatches
                 : new ImageBatches(stored, input, classes, ImageTransforms.evaluation(d.preprocess()), d.prefetch());
         checkAugmentationKeepsTheShape(job, stored, input);
-        return new JobData(split.train(), split.validation(), test, classNames, stored, input, trainBatches,
-                evalBatches, null, null);
+        return new JobData(List.of(), List.of(), List.of(), classNames, stored, input, trainBatches, evalBatches,
+                null, null);
     }
 
     /** The shape preprocessing gives an image of {@code source}'s size: what the network is built for. */

@@ -16,6 +16,11 @@ import java.util.TreeMap;
 public record ValidationSplit(List<LabeledImage> train, List<LabeledImage> validation) {
 
     public static ValidationSplit of(List<LabeledImage> records, double fraction, long seed) {
+        return of(records, fraction, seed, "validation-split");
+    }
+
+    /** The same rule for another held-out set ({@code purpose} names it in the seed, e.g. a test split). */
+    public static ValidationSplit of(List<LabeledImage> records, double fraction, long seed, String purpose) {
         if (fraction <= 0) {
             return new ValidationSplit(records, List.of());
         }
@@ -25,7 +30,7 @@ public record ValidationSplit(List<LabeledImage> train, List<LabeledImage> valid
         }
         boolean[] held = new boolean[records.size()];
         byClass.forEach((label, members) -> {
-            Collections.shuffle(members, new Random(Seeds.of(seed, "validation-split", label)));
+            Collections.shuffle(members, new Random(Seeds.of(seed, purpose, label)));
             members.subList(0, (int) Math.round(members.size() * fraction)).forEach(i -> held[i] = true);
         });
         List<LabeledImage> train = new ArrayList<>();

@@ -47,6 +47,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -69,6 +70,9 @@ public final class TrainJob {
     private final String masterOverride;
     private final ConsoleReporter reporter;
     private final List<RunInstrument> instruments = new ArrayList<>();
+    private JavaSparkContext external;
+    private JobData preset;
+    private Function<JavaSparkContext, JobData.Splits> presetSplits;
 
     public TrainJob(JobConfig job, Path out, String masterOverride, ConsoleReporter reporter) {
         this(job, out, false, masterOverride, reporter);
@@ -103,6 +107,18 @@ public final class TrainJob {
         return this;
     }
 
+    /**
+     * Trains on records that are not the config's files (a DataFrame's, for Spark ML) in the caller's Spark
+     * context, which the run uses as it is and leaves open: {@code data} says what the records are and how the
+     * executors turn them into minibatches, {@code splits} puts them on the executors.
+     */
+    public TrainJob onRecords(JavaSparkContext sc, JobData data, Function<JavaSparkContext, JobData.Splits> splits) {
+        this.external = sc;
+        this.preset = data;
+        this.presetSplits = splits;
+        return this;
+    }
+
     /** Runs the job and returns what went into {@code metrics.json}. */
     public Map<String, Object> run() {
         long began = System.nanoTime();
@@ -111,14 +127,15 @@ public final class TrainJob {
         ModelSummary summary = null;
         String sparkVersion = null;
         try {
-            JobData data = JobData.load(job);
+            JobData data = preset != null ? preset : JobData.load(job);
             NeuralNetwork net = buildNetwork(data);
             NetworkSpec spec = NetworkSpec.of(net);
             // The summary also checks every layer's geometry before any Spark job starts.
             summary = ModelSummary.of(spec, data.shape());
             reporter.say("%s: %s on %s (network input %s), %d workers x %d thread(s), batch %d per worker,"
                             + " averaging every %d steps%s, %d epoch(s)",
-                    job.name(), describeModel(), data.sizes(), data.shape(), job.training().workers(), job.training().threadsPerWorker(),
+                    job.name(), describeModel(), preset != null ? "a DataFrame's rows" : data.sizes(),
+                    data.shape(), job.training().workers(), job.training().threadsPerWorker(),
                     job.training().batchSizePerWorker(), job.training().averagingFrequency(),
                     job.training().averaging() == AveragingMode.ADAPTIVE ? " (adaptive: every 1 to "
                             + job.training().adaptiveMaxMultiple() + " blocks of that many)" : "",
@@ -155,66 +172,78 @@ public final class TrainJob {
             }
 
             Map<String, Object> metrics;
-            try (JavaSparkContext sc = new JavaSparkContext(sparkConf(job, masterOverride))) {
-                sc.setLogLevel("WARN");
+            // A context of the run's own is closed at the end; the caller's (onRecords) is left as it was.
+            try (JavaSparkContext owned = external == null ? new JavaSparkContext(sparkConf(job, masterOverride))
+                    : null) {
+                JavaSparkContext sc = owned != null ? owned : external;
+                if (owned != null) {
+                    sc.setLogLevel("WARN");
+                }
                 sparkVersion = sc.version();
                 ClusterEvents events = ClusterEvents.attach(sc);
                 ExecutorWatch watch = ExecutorWatch.start(sc, reporter, job.training().executorWaitTimeout());
-                reporter.say("Spark %s, master %s", sc.version(), sc.master());
-                JobData.Splits splits = data.distribute(sc, job);
-                reportRejected(reporter, splits);
-                int trainCount = Math.toIntExact(splits.trainCount());
-                int stepsPerEpoch = ceilDiv(ceilDiv(trainCount, plan.workers()), plan.batchSizePerWorker());
-                LearningRateSchedule schedule = schedule(stepsPerEpoch, plateau);
-                JavaRDD<LabeledImage> testRdd = splits.test();
-                JavaRDD<LabeledImage> validationRdd = splits.validation();
-                listening.validation().attach(evaluator(sc, validationRdd, spec, data, "validate"));
-                listening.epochTest().attach(evaluator(sc, testRdd, spec, data, "test"));
-                List<TrainingListener> listeners = new ArrayList<>(listening.inOrder(validationRdd != null));
-                CheckpointWriter writer = new CheckpointWriter(checkpoints, job.training().checkpointEveryRounds(),
-                        firstRoundBlocks, listeners);
-                saved.restore(writer);
-                listeners.add(writer);
-                for (RunInstrument instrument : instruments) {
-                    instrument.attach(state -> {
-                        sc.setJobDescription("instrument: test accuracy");
-                        return DistributedEvaluator.evaluate(sc, testRdd, spec, state, data.evalBatches(),
-                                data.classNames(), job.training().evalBatchSize()).accuracy();
-                    });
-                    listeners.add(instrument);
-                }
-                TrainingResult result;
                 try {
-                    result = new AveragingTrainer(sc, plan, spec, data.trainBatches(), schedule)
-                            .onDivergence(divergencePolicy(job.training()))
-                            .averaging(averagingSchedule(job.training()))
-                            .fit(splits.train(), trainCount, start, from, firstRoundBlocks, listeners);
-                } catch (Exception e) {
-                    // Spark's job abort is a checked SparkException that Scala code throws undeclared.
-                    RuntimeException failure = e instanceof RuntimeException r ? r
-                            : new IllegalStateException(e.getMessage(), e);
-                    throw ResourceErrors.explain(watch.explain(failure), job, sc.getConf().get(
-                            "spark.executor.memory", "1g"), events.describe());
-                }
-                ModelState kept = listening.keptState(result.state());
-                sc.setJobDescription("final test evaluation");
-                long inferenceStart = System.nanoTime();
-                DistributedEvaluator.Scored scored = DistributedEvaluator.scored(sc, testRdd, spec, kept,
-                        data.evalBatches(), data.classNames(), job.training().evalBatchSize());
-                double inferenceSeconds = (System.nanoTime() - inferenceStart) / 1e9;
-                Evaluation test = scored.evaluation();
-                reporter.say("test accuracy %.4f on %,d images (%s)%n%s", test.accuracy(), splits.testCount(),
-                        listening.keptDescription(), TestResultsText.of(test, data.classNames()));
-                kept.applyTo(net);
-                metrics = RunMetrics.of(job, data.classNames(), listening, scored, splits.testCount(), summary,
-                        splits.rejected(), sc.master(), sc.version(), began);
-                metrics.put("cluster_events", events.toMap());
-                metrics.put("divergence_rollbacks", listening.rollbacks().rollbacks());
-                metrics.put("inference_images_per_second", splits.testCount() / inferenceSeconds);
-                instruments.forEach(i -> metrics.putAll(i.metrics()));
-                String happened = events.describe();
-                if (!happened.isEmpty()) {
-                    reporter.say("%s", happened);
+                    reporter.say("Spark %s, master %s", sc.version(), sc.master());
+                    JobData.Splits splits = presetSplits != null ? presetSplits.apply(sc) : data.distribute(sc, job);
+                    reportRejected(reporter, splits);
+                    int trainCount = Math.toIntExact(splits.trainCount());
+                    int stepsPerEpoch = ceilDiv(ceilDiv(trainCount, plan.workers()), plan.batchSizePerWorker());
+                    LearningRateSchedule schedule = schedule(stepsPerEpoch, plateau);
+                    JavaRDD<LabeledImage> testRdd = splits.test();
+                    JavaRDD<LabeledImage> validationRdd = splits.validation();
+                    listening.validation().attach(evaluator(sc, validationRdd, spec, data, "validate"));
+                    listening.epochTest().attach(evaluator(sc, testRdd, spec, data, "test"));
+                    List<TrainingListener> listeners = new ArrayList<>(listening.inOrder(validationRdd != null));
+                    CheckpointWriter writer = new CheckpointWriter(checkpoints, job.training().checkpointEveryRounds(),
+                            firstRoundBlocks, listeners);
+                    saved.restore(writer);
+                    listeners.add(writer);
+                    for (RunInstrument instrument : instruments) {
+                        instrument.attach(state -> {
+                            sc.setJobDescription("instrument: test accuracy");
+                            return DistributedEvaluator.evaluate(sc, testRdd, spec, state, data.evalBatches(),
+                                    data.classNames(), job.training().evalBatchSize()).accuracy();
+                        });
+                        listeners.add(instrument);
+                    }
+                    TrainingResult result;
+                    try {
+                        result = new AveragingTrainer(sc, plan, spec, data.trainBatches(), schedule)
+                                .onDivergence(divergencePolicy(job.training()))
+                                .averaging(averagingSchedule(job.training()))
+                                .fit(splits.train(), trainCount, start, from, firstRoundBlocks, listeners);
+                    } catch (Exception e) {
+                        // Spark's job abort is a checked SparkException that Scala code throws undeclared.
+                        RuntimeException failure = e instanceof RuntimeException r ? r
+                                : new IllegalStateException(e.getMessage(), e);
+                        throw ResourceErrors.explain(watch.explain(failure), job, sc.getConf().get(
+                                "spark.executor.memory", "1g"), events.describe());
+                    }
+                    ModelState kept = listening.keptState(result.state());
+                    sc.setJobDescription("final test evaluation");
+                    long inferenceStart = System.nanoTime();
+                    DistributedEvaluator.Scored scored = DistributedEvaluator.scored(sc, testRdd, spec, kept,
+                            data.evalBatches(), data.classNames(), job.training().evalBatchSize());
+                    double inferenceSeconds = (System.nanoTime() - inferenceStart) / 1e9;
+                    Evaluation test = scored.evaluation();
+                    reporter.say("test accuracy %.4f on %,d images (%s)%n%s", test.accuracy(), splits.testCount(),
+                            listening.keptDescription(), TestResultsText.of(test, data.classNames()));
+                    kept.applyTo(net);
+                    metrics = RunMetrics.of(job, data.classNames(), listening, scored, splits.testCount(), summary,
+                            splits.rejected(), sc.master(), sc.version(), began);
+                    metrics.put("cluster_events", events.toMap());
+                    metrics.put("divergence_rollbacks", listening.rollbacks().rollbacks());
+                    metrics.put("inference_images_per_second", splits.testCount() / inferenceSeconds);
+                    instruments.forEach(i -> metrics.putAll(i.metrics()));
+                    String happened = events.describe();
+                    if (!happened.isEmpty()) {
+                        reporter.say("%s", happened);
+                    }
+                } finally {
+                    if (owned == null) {
+                        watch.stop();
+                        sc.sc().removeSparkListener(events);
+                    }
                 }
             }
             SavedModel.write(net, ModelInfo.of(job, data), dir.file("model.zip"));
