@@ -51,13 +51,13 @@ class HdfsTrainIT {
                 Duration.ofMinutes(10));
         System.out.printf("HdfsTrainIT: spark-submit to the end in %.1f s%n", s.seconds());
 
-        assertEquals(0, s.exitCode(), s.describe());
+        assertEquals(0, s.exitCode(), () -> cluster.diagnose(s));
         assertEquals(FinalApplicationStatus.SUCCEEDED, cluster.report(s.appId()).orElseThrow().getFinalApplicationStatus(),
-                s.describe());
+                () -> cluster.diagnose(s));
         FileSystem fs = cluster.fs();
         org.apache.hadoop.fs.Path run = new org.apache.hadoop.fs.Path(out);
         for (String name : List.of("model.zip", "metrics.json", "report.html", "job.conf")) {
-            assertTrue(fs.isFile(new org.apache.hadoop.fs.Path(run, name)), name + " on HDFS; " + s.describe());
+            assertTrue(fs.isFile(new org.apache.hadoop.fs.Path(run, name)), () -> name + " on HDFS; " + cluster.diagnose(s));
         }
         FileStatus[] checkpoints = fs.listStatus(new org.apache.hadoop.fs.Path(run, "checkpoints"),
                 p -> p.getName().startsWith("ckpt-"));

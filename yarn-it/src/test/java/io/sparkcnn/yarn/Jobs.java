@@ -12,6 +12,12 @@ import org.apache.hadoop.fs.Path;
 
 /** The application's command lines the specs submit, and reading what the runs wrote. */
 final class Jobs {
+    /**
+     * The job config as --files puts it in the driver's container: linked into its working folder, next to the
+     * fashion-mnist.conf it includes (the "./" gives the include a folder to resolve in).
+     */
+    static final String CONFIG = "./lenet5-fashion.conf";
+
     private Jobs() {}
 
     /**
@@ -19,7 +25,7 @@ final class Jobs {
      * would, cut to one short epoch on the given data, checkpointing every few rounds, writing to {@code out}.
      */
     static YarnHdfsCluster.Submit train(String name, String out, List<String> data, List<String> more) {
-        List<String> args = new ArrayList<>(List.of("train", "lenet5-fashion.conf", "--out", out,
+        List<String> args = new ArrayList<>(List.of("train", CONFIG, "--out", out,
                 "--progress", "lines",
                 "--set", "training.epochs=1",
                 "--set", "training.checkpoint-every-rounds=2"));

@@ -251,6 +251,22 @@ final class YarnHdfsCluster implements AutoCloseable {
         return m.find() ? Optional.of(m.group()) : Optional.empty();
     }
 
+    /** spark-submit's output and the end of every container's logs: what a failed spec needs to show. */
+    String diagnose(Submitted s) {
+        String logs;
+        try {
+            logs = s.appId() == null ? "" : containerLogs(s.appId());
+        } catch (IOException e) {
+            logs = "(container logs unreadable: " + e + ")";
+        }
+        StringBuilder out = new StringBuilder(s.describe()).append("\ncontainer logs:\n");
+        for (String part : logs.split("(?m)^(?===> )")) {
+            out.append(part.length() > 4000 ? part.substring(0, 200) + "\n...\n" + part.substring(part.length() - 3800)
+                    : part);
+        }
+        return out.toString();
+    }
+
     /** The container logs (stdout, stderr) of {@code appId} that the NodeManager wrote, for assertions. */
     String containerLogs(String appId) throws IOException {
         StringBuilder all = new StringBuilder();

@@ -29,7 +29,12 @@ import picocli.CommandLine.Parameters;
 public final class Main {
     public static void main(String[] args) {
         NativeBackend.select();
-        System.exit(commandLine().execute(args));
+        int code = commandLine().execute(args);
+        // In YARN cluster mode this is the application master's user thread, and an exit there, even with 0, is
+        // reported as a failure ("Shutdown hook called before final status was reported"): success returns.
+        if (code != 0 || SparkSettings.yarnAttempt() == 0) {
+            System.exit(code);
+        }
     }
 
     public static CommandLine commandLine() {
