@@ -32,6 +32,46 @@ final class FashionOnHdfs {
                 "data.test-labels=" + cluster.hdfs(dir + "/t10k-labels-idx1-ubyte"));
     }
 
+    /** Class folder names for the tree: the Fashion-MNIST labels, file-name safe. */
+    static final String[] CLASSES = {"tshirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker",
+            "bag", "boot"};
+
+    /**
+     * An ImageNet-style tree on HDFS, {@code root/train/<class>/N.png} and {@code root/test/<class>/N.png}, of the
+     * first {@code train} and {@code test} Fashion-MNIST images as greyscale PNGs; returns the test images' count.
+     */
+    static int writeTree(YarnHdfsCluster cluster, String root, int train, int test) throws IOException {
+        FileSystem fs = cluster.fs();
+        writePngs(fs, root + "/train", "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", train);
+        writePngs(fs, root + "/test", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", test);
+        return test;
+    }
+
+    private static void writePngs(FileSystem fs, String dir, String images, String labels, int count)
+            throws IOException {
+        try (DataInputStream img = new DataInputStream(new GZIPInputStream(Files.newInputStream(FASHION.resolve(images))));
+             DataInputStream lab = new DataInputStream(new GZIPInputStream(Files.newInputStream(FASHION.resolve(labels))))) {
+            img.readInt();
+            img.readInt();
+            int rows = img.readInt();
+            int cols = img.readInt();
+            lab.readInt();
+            lab.readInt();
+            byte[] pixels = new byte[rows * cols];
+            for (int i = 0; i < count; i++) {
+                img.readFully(pixels);
+                int label = lab.readUnsignedByte();
+                java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(cols, rows,
+                        java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+                image.getRaster().setDataElements(0, 0, cols, rows, pixels);
+                try (java.io.OutputStream out = fs.create(new org.apache.hadoop.fs.Path(
+                        dir + "/" + CLASSES[label] + "/" + i + ".png"))) {
+                    javax.imageio.ImageIO.write(image, "png", out);
+                }
+            }
+        }
+    }
+
     private static void copy(FileSystem fs, String source, String target, int count) throws IOException {
         Path file = FASHION.resolve(source);
         if (!Files.isRegularFile(file)) {

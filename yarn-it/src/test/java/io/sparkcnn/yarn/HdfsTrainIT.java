@@ -4,43 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The representative YARN/HDFS scenario, in the default build: LeNet-5 trained in YARN cluster mode from IDX
  * files on HDFS, with the whole run folder (model, metrics, checkpoints) written to HDFS.
  */
 @Timeout(900)
+@ExtendWith(SharedCluster.class)
 class HdfsTrainIT {
-    @TempDir
-    static Path work;
     static YarnHdfsCluster cluster;
 
     @BeforeAll
-    static void start() throws Exception {
-        cluster = YarnHdfsCluster.start(work);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    static void start(YarnHdfsCluster shared) {
+        cluster = shared;
     }
 
     @Test

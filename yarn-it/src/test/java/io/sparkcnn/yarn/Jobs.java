@@ -37,15 +37,45 @@ final class Jobs {
         return new YarnHdfsCluster.Submit(name, List.of("spark.yarn.maxAppAttempts=1"), confFiles(), args);
     }
 
+    /** The same, with {@code attempts} YARN application-master attempts. */
+    static YarnHdfsCluster.Submit train(String name, String out, List<String> data, List<String> more, int attempts) {
+        YarnHdfsCluster.Submit s = train(name, out, data, more);
+        return new YarnHdfsCluster.Submit(name, List.of("spark.yarn.maxAppAttempts=" + attempts), s.files(), s.args());
+    }
+
+    /** Any other command of the application, with one application-master attempt. */
+    static YarnHdfsCluster.Submit command(String name, List<String> args) {
+        return new YarnHdfsCluster.Submit(name, List.of("spark.yarn.maxAppAttempts=1"), confFiles(), args);
+    }
+
     static List<String> confFiles() {
-        return List.of(YarnHdfsCluster.ROOT.resolve("conf/lenet5-fashion.conf").toString(),
-                YarnHdfsCluster.ROOT.resolve("conf/fashion-mnist.conf").toString());
+        return java.util.stream.Stream.of("lenet5-fashion.conf", "fashion-mnist.conf", "fashion-folder.conf",
+                "fashion-shards.conf").map(c -> YarnHdfsCluster.ROOT.resolve("conf").resolve(c).toString()).toList();
     }
 
     static String read(FileSystem fs, Path file) throws IOException {
         try (InputStream in = fs.open(file)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    /** Waits until the stopped-or-running run bound for {@code out} has written a checkpoint to HDFS. */
+    static void awaitCheckpoint(YarnHdfsCluster cluster, String out, Process submit, java.time.Duration timeout)
+            throws InterruptedException {
+        Path run = new Path(out);
+        Path checkpoints = new Path(run.getParent(), "." + run.getName() + ".incomplete/checkpoints");
+        YarnHdfsCluster.waitFor(timeout, "a checkpoint in " + checkpoints, () -> {
+            if (!submit.isAlive()) {
+                throw new AssertionError("spark-submit ended before the run wrote a checkpoint to " + checkpoints);
+            }
+            try {
+                FileSystem fs = cluster.fs();
+                return fs.exists(checkpoints) && fs.listStatus(checkpoints, p -> p.getName().matches("ckpt-.*\\.bin"))
+                        .length > 0;
+            } catch (IOException e) {
+                return false;
+            }
+        });
     }
 
     /** The first number under {@code "key"} in a JSON text. */
