@@ -78,6 +78,15 @@ final class Jobs {
         });
     }
 
+    /** The first string under {@code "key"} in a JSON text. */
+    static String string(String json, String key) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+        if (!m.find()) {
+            throw new AssertionError("no \"" + key + "\" in " + json.substring(0, Math.min(600, json.length())));
+        }
+        return m.group(1);
+    }
+
     /** The first number under {@code "key"} in a JSON text. */
     static double number(String json, String key) {
         Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\"\\s*:\\s*([-0-9.eE]+)").matcher(json);

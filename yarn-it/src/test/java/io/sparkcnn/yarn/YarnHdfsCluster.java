@@ -270,7 +270,8 @@ final class YarnHdfsCluster implements AutoCloseable {
     /** The container logs (stdout, stderr) of {@code appId} that the NodeManager wrote, for assertions. */
     String containerLogs(String appId) throws IOException {
         StringBuilder all = new StringBuilder();
-        for (String dir : yarn.getConfig().getTrimmedStrings(YarnConfiguration.NM_LOG_DIRS)) {
+        // The NodeManager's own configuration: the minicluster gives each NodeManager its log folders there.
+        for (String dir : yarn.getNodeManager(0).getConfig().getTrimmedStrings(YarnConfiguration.NM_LOG_DIRS)) {
             Path appLogs = Path.of(dir.replaceFirst("^file:", "")).resolve(appId);
             if (!Files.isDirectory(appLogs)) {
                 continue;
