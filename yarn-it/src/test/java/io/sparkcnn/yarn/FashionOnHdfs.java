@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.fs.FileSystem;
 
@@ -19,13 +20,13 @@ final class FashionOnHdfs {
     private FashionOnHdfs() {}
 
     /** Writes train and test IDX files under {@code dir}; returns the four {@code --set data.*} overrides. */
-    static java.util.List<String> write(YarnHdfsCluster cluster, String dir, int train, int test) throws IOException {
+    static List<String> write(YarnHdfsCluster cluster, String dir, int train, int test) throws IOException {
         FileSystem fs = cluster.fs();
         copy(fs, "train-images-idx3-ubyte.gz", dir + "/train-images-idx3-ubyte", train);
         copy(fs, "train-labels-idx1-ubyte.gz", dir + "/train-labels-idx1-ubyte", train);
         copy(fs, "t10k-images-idx3-ubyte.gz", dir + "/t10k-images-idx3-ubyte", test);
         copy(fs, "t10k-labels-idx1-ubyte.gz", dir + "/t10k-labels-idx1-ubyte", test);
-        return java.util.List.of(
+        return List.of(
                 "data.train-images=" + cluster.hdfs(dir + "/train-images-idx3-ubyte"),
                 "data.train-labels=" + cluster.hdfs(dir + "/train-labels-idx1-ubyte"),
                 "data.test-images=" + cluster.hdfs(dir + "/t10k-images-idx3-ubyte"),
@@ -58,16 +59,35 @@ final class FashionOnHdfs {
             lab.readInt();
             lab.readInt();
             byte[] pixels = new byte[rows * cols];
-            for (int i = 0; i < count; i++) {
-                img.readFully(pixels);
-                int label = lab.readUnsignedByte();
-                java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(cols, rows,
-                        java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
-                image.getRaster().setDataElements(0, 0, cols, rows, pixels);
-                try (java.io.OutputStream out = fs.create(new org.apache.hadoop.fs.Path(
-                        dir + "/" + CLASSES[label] + "/" + i + ".png"))) {
-                    javax.imageio.ImageIO.write(image, "png", out);
+            // One HDFS create per file is slow on a busy machine: the files go up from a few threads at once.
+            java.util.concurrent.ExecutorService uploads = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    img.readFully(pixels);
+                    int label = lab.readUnsignedByte();
+                    java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(cols, rows,
+                            java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+                    image.getRaster().setDataElements(0, 0, cols, rows, pixels);
+                    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+                    javax.imageio.ImageIO.write(image, "png", png);
+                    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir + "/" + CLASSES[label] + "/" + i
+                            + ".png");
+                    done.add(uploads.submit(() -> {
+                        try (java.io.OutputStream out = fs.create(file)) {
+                            png.writeTo(out);
+                        }
+                        return null;
+                    }));
                 }
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get(5, java.util.concurrent.TimeUnit.MINUTES);
+                }
+            } catch (InterruptedException | java.util.concurrent.ExecutionException
+                     | java.util.concurrent.TimeoutException e) {
+                throw new IOException("writing the PNG tree to " + dir + ": " + e, e);
+            } finally {
+                uploads.shutdownNow();
             }
         }
     }
