@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(1800)
 @ExtendWith(SharedCluster.class)
 class AppMasterRetryIT {
-    private static final Pattern RESUMED = Pattern.compile("resuming at epoch (\\d+), round (\\d+)");
+    private static final Pattern RESUMED = Pattern.compile("resuming at epoch (\\d+), block (\\d+)");
 
     @Test
     void theSecondAttemptContinuesFromTheCheckpointOnHdfs(YarnHdfsCluster cluster) throws Exception {
@@ -78,12 +78,12 @@ class AppMasterRetryIT {
         assertTrue(am.destroyForcibly(), "kill -9 of the application master, pid " + am.pid());
     }
 
-    /** A resume that started over would say epoch 0, round 1; a checkpoint on HDFS puts it further. */
+    /** A resume that started over would say epoch 0, block 1; a checkpoint on HDFS puts it further. */
     private static void assertResumedPastTheStart(String logs, YarnHdfsCluster.Submitted s, YarnHdfsCluster cluster) {
         Matcher m = RESUMED.matcher(logs);
         assertTrue(m.find(), () -> "no 'resuming at' line; " + cluster.diagnose(s));
         int epoch = Integer.parseInt(m.group(1));
-        int round = Integer.parseInt(m.group(2));
-        assertTrue(epoch > 0 || round > 1, "resumed at epoch " + epoch + ", round " + round);
+        int block = Integer.parseInt(m.group(2));
+        assertTrue(epoch > 0 || block > 1, "resumed at epoch " + epoch + ", block " + block);
     }
 }
