@@ -42,10 +42,20 @@ public final class CheckpointStore {
 
     private final Path dir;
     private final int keep;
+    private Runnable afterWrite = () -> {};
 
     public CheckpointStore(Path dir, int keep) {
         this.dir = dir;
         this.keep = keep;
+    }
+
+    /**
+     * Runs {@code action} after every checkpoint written (and the old ones dropped): for a run folder on HDFS,
+     * the copy to where another driver (YARN's next application attempt, a --resume) looks for checkpoints.
+     */
+    public CheckpointStore afterEachWrite(Runnable action) {
+        this.afterWrite = action;
+        return this;
     }
 
     public Path dir() {
@@ -65,6 +75,7 @@ public final class CheckpointStore {
                 LOG.warn("could not delete old checkpoint {}: {}", all.get(i), e.getMessage());
             }
         }
+        afterWrite.run();
         return file;
     }
 

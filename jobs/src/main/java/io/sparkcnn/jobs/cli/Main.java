@@ -6,6 +6,7 @@ import io.sparkcnn.driver.output.RunDirectory;
 import io.sparkcnn.driver.progress.ConsoleReporter;
 import io.sparkcnn.jobs.config.ConfigError;
 import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.spark.SparkSettings;
 import io.sparkcnn.workers.augment.AugmentRegistry;
 import io.sparkcnn.workers.data.DataException;
 import io.sparkcnn.workers.train.NativeBackend;
@@ -28,7 +29,12 @@ import picocli.CommandLine.Parameters;
 public final class Main {
     public static void main(String[] args) {
         NativeBackend.select();
-        System.exit(commandLine().execute(args));
+        int code = commandLine().execute(args);
+        // In YARN cluster mode this is the application master's user thread, and an exit there, even with 0, is
+        // reported as a failure ("Shutdown hook called before final status was reported"): success returns.
+        if (code != 0 || SparkSettings.yarnAttempt() == 0) {
+            System.exit(code);
+        }
     }
 
     public static CommandLine commandLine() {
@@ -56,15 +62,16 @@ public final class Main {
         @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable).")
         List<String> overrides = new ArrayList<>();
 
-        @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default runs/NAME-TIME).")
-        Path out;
+        @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default runs/NAME-TIME): a local"
+                + " path or a Hadoop file system URI (hdfs://..., s3a://...).")
+        String out;
 
         @Option(names = "--master", paramLabel = "URL", description = "Spark master URL (default: local mode).")
         String master;
 
         @Option(names = "--resume", paramLabel = "DIR", description = "Continue the stopped run whose output"
                 + " folder was DIR, from its last checkpoint (its saved config; --set may add epochs).")
-        Path resume;
+        String resume;
 
         @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto", description = "bar: a progress"
                 + " bar per epoch redrawn in place; lines: plain periodic lines (for logs); auto (default): bar when"
@@ -101,8 +108,17 @@ public final class Main {
             if (config == null) {
                 throw new ConfigError(name() + ": missing CONFIG, for example conf/lenet5-fashion.conf.");
             }
+            int attempt = SparkSettings.yarnAttempt();
+            if (attempt > 1 && out != null && RunDirectory.hasCheckpoints(out)) {
+                // YARN restarted the application master (spark.yarn.maxAppAttempts): same command line, so
+                // continue the run that the previous attempt checkpointed instead of starting over.
+                reporter.say("attempt %d of this YARN application: continuing the stopped run in %s from its last"
+                        + " checkpoint", attempt, out);
+                TrainJob.resume(out, allOverrides(), master, reporter).run();
+                return 0;
+            }
             JobConfig job = JobConfig.load(config, allOverrides());
-            Path dir = out != null ? out : RunDirectory.timestamped(Path.of("runs"), job.name());
+            String dir = out != null ? out : RunDirectory.timestamped(Path.of("runs"), job.name()).toString();
             new TrainJob(job, dir, master, reporter).run();
             return 0;
         }

@@ -41,15 +41,17 @@ public final class ModelCommands {
             description = "Classify a folder of images (any nesting) or a folder of shards written by prepare with a"
                     + " saved model, on Spark; write a CSV: path, the top-k classes with probabilities, error.")
     static final class Predict implements Callable<Integer> {
-        @Option(names = "--model", required = true, paramLabel = "MODEL.zip", description = "A run's model.zip.")
-        Path model;
+        @Option(names = "--model", required = true, paramLabel = "MODEL.zip", description = "A run's model.zip"
+                + " (a local path or a Hadoop file system URI).")
+        String model;
 
         @Option(names = "--input", required = true, paramLabel = "DIR", description = "A folder of image files, or"
                 + " a folder written by prepare (all its splits); any file:, hdfs: or s3a: path.")
         String input;
 
-        @Option(names = "--out", required = true, paramLabel = "FILE.csv", description = "The CSV to write.")
-        Path out;
+        @Option(names = "--out", required = true, paramLabel = "FILE.csv", description = "The CSV to write (a local"
+                + " path or a Hadoop file system URI).")
+        String out;
 
         @Option(names = "--top-k", paramLabel = "K", description = "Classes per image (default 5).")
         int topK = 5;

@@ -21,8 +21,8 @@ public final class PrepareCommand implements Callable<Integer> {
     String root;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The folder to write; it must not"
-            + " exist or be empty, and appears only when prepare succeeds.")
-    Path out;
+            + " exist or be empty, and appears only when prepare succeeds (a local path, hdfs://, s3a://).")
+    String out;
 
     @Option(names = "--shards", paramLabel = "N", defaultValue = "8", description = "Parquet files per split"
             + " (default ${DEFAULT-VALUE}; fewer when a split has fewer images).")

@@ -17,6 +17,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import io.sparkcnn.driver.output.DriverFiles;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -40,14 +43,19 @@ public final class PredictJob {
     static final int BATCH_SIZE = 64;
     private static final int LISTED = 20;
 
-    private final Path model;
+    private final String model;
     private final String input;
-    private final Path out;
+    private final String out;
     private final int topK;
     private final String master;
     private final ConsoleReporter reporter;
 
     public PredictJob(Path model, String input, Path out, int topK, String master, ConsoleReporter reporter) {
+        this(model.toString(), input, out.toString(), topK, master, reporter);
+    }
+
+    /** {@code model} and {@code out} may be local paths or URIs on a Hadoop file system, as {@code input}. */
+    public PredictJob(String model, String input, String out, int topK, String master, ConsoleReporter reporter) {
         if (topK < 1) {
             throw new IllegalArgumentException("--top-k must be at least 1, not " + topK);
         }
@@ -64,7 +72,7 @@ public final class PredictJob {
 
     public Result run() {
         NativeBackend.select();
-        SavedModel saved = SavedModel.read(model);
+        SavedModel saved = SavedModel.read(DriverFiles.local(model));
         int k = Math.min(topK, saved.info().classNames().size());
         reporter.say("%s: %s trained on %s (%s), %d classes, input %s", model, saved.info().architecture(),
                 saved.info().job(), saved.info().trainedOn(), saved.info().classNames().size(), saved.info().shape());
@@ -95,10 +103,8 @@ public final class PredictJob {
         long classified = 0;
         List<Prediction> failed = new ArrayList<>();
         try {
-            if (out.getParent() != null) {
-                Files.createDirectories(out.getParent());
-            }
-            try (BufferedWriter w = Files.newBufferedWriter(out)) {
+            try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(DriverFiles.create(out),
+                    StandardCharsets.UTF_8))) {
                 w.write(Prediction.header(k));
                 w.newLine();
                 while (rows.hasNext()) {

@@ -83,7 +83,7 @@ public final class PrepareJob {
             ChannelStats trainStats = null;
             for (Split split : Split.values()) {
                 SplitResult result = prepareSplit(sc, scan, split, packer, writer,
-                        new Path(dir.file(split.folder()).toUri()));
+                        new Path(dir.uri(split.folder())));
                 splits.put(split.folder(), result.info());
                 rejected.addAll(result.bad());
                 if (split == Split.TRAIN) {

@@ -75,10 +75,49 @@ public final class ShardSource {
         }
         Broadcast<SerializableConfiguration> hadoop =
                 sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
-        return sc.parallelize(refs, Math.max(1, refs.size()))
+        return placed(sc, refs)
                 .flatMap(ref -> ref.read(hadoop.value().value()))
                 .setName(split.folder() + " shards of " + dir)
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    }
+
+    /**
+     * One partition per shard, each preferring the hosts that store its blocks (HDFS block locality), so that
+     * on a cluster a shard is read where it lies. A local file system has no hosts worth preferring.
+     */
+    private static JavaRDD<ShardRef> placed(JavaSparkContext sc, List<ShardRef> refs) {
+        if (refs.isEmpty()) {
+            return sc.parallelize(refs, 1);
+        }
+        List<scala.Tuple2<ShardRef, scala.collection.Seq<String>>> withHosts = new ArrayList<>();
+        try {
+            for (ShardRef ref : refs) {
+                Path file = new Path(ref.file());
+                FileSystem fs = file.getFileSystem(sc.hadoopConfiguration());
+                if ("file".equals(fs.getScheme())) {
+                    return sc.parallelize(refs, refs.size());
+                }
+                withHosts.add(new scala.Tuple2<>(ref, scala.collection.JavaConverters.asScalaBuffer(
+                        hostsByBytes(fs, fs.getFileStatus(file))).toSeq()));
+            }
+        } catch (IOException e) {
+            throw new DataException("cannot locate the shards of " + refs.get(0).file() + "'s folder ("
+                    + e.getMessage() + "); check that the shard folder is readable.", e);
+        }
+        return sc.sc().makeRDD(scala.collection.JavaConverters.asScalaBuffer(withHosts).toSeq(),
+                scala.reflect.ClassTag$.MODULE$.apply(ShardRef.class)).toJavaRDD();
+    }
+
+    /** The hosts holding a file's blocks, those holding the most of its bytes first. */
+    private static List<String> hostsByBytes(FileSystem fs, FileStatus status) throws IOException {
+        java.util.Map<String, Long> bytes = new java.util.HashMap<>();
+        for (org.apache.hadoop.fs.BlockLocation block : fs.getFileBlockLocations(status, 0, status.getLen())) {
+            for (String host : block.getHosts()) {
+                bytes.merge(host, block.getLength(), Long::sum);
+            }
+        }
+        return bytes.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(java.util.Map.Entry::getKey).toList();
     }
 
     private static void checkShards(String dir, String split, Manifest.SplitInfo info, Configuration hadoop) {

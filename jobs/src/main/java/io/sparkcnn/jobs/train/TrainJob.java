@@ -75,14 +75,20 @@ public final class TrainJob {
     private Function<JavaSparkContext, JobData.Splits> presetSplits;
 
     public TrainJob(JobConfig job, Path out, String masterOverride, ConsoleReporter reporter) {
-        this(job, out, false, masterOverride, reporter);
+        this(job, out.toString(), masterOverride, reporter);
     }
 
-    private TrainJob(JobConfig job, Path out, boolean resuming, String masterOverride, ConsoleReporter reporter) {
+    /** {@code out}: a local folder or a folder on a Hadoop file system ({@code hdfs://...}). */
+    public TrainJob(JobConfig job, String out, String masterOverride, ConsoleReporter reporter) {
+        this(job, RunDirectory.prepare(out), false, masterOverride, reporter);
+    }
+
+    private TrainJob(JobConfig job, RunDirectory dir, boolean resuming, String masterOverride,
+                     ConsoleReporter reporter) {
         NativeBackend.select();
         this.job = job;
         this.resuming = resuming;
-        this.dir = resuming ? RunDirectory.resume(out) : RunDirectory.prepare(out);
+        this.dir = dir;
         this.masterOverride = masterOverride;
         this.reporter = reporter;
     }
@@ -92,13 +98,20 @@ public final class TrainJob {
      * {@code overrides} (for instance more epochs) applied on top.
      */
     public static TrainJob resume(Path out, List<String> overrides, String masterOverride, ConsoleReporter reporter) {
-        Path saved = RunDirectory.stagingOf(out).resolve(CONFIG_FILE);
+        return resume(out.toString(), overrides, masterOverride, reporter);
+    }
+
+    /** As {@link #resume(Path, List, String, ConsoleReporter)}, for a local folder or a Hadoop file system URI. */
+    public static TrainJob resume(String out, List<String> overrides, String masterOverride,
+                                  ConsoleReporter reporter) {
+        RunDirectory dir = RunDirectory.resume(out);
+        Path saved = dir.file(CONFIG_FILE);
         if (!Files.isRegularFile(saved)) {
-            throw new IllegalArgumentException("--resume " + out + ": no stopped run there (expected its config at "
-                    + saved + "); a run that finished has nothing to resume.");
+            throw new IllegalArgumentException("--resume " + out + ": no stopped run there (expected its config "
+                    + CONFIG_FILE + " in its staging folder); a run that finished has nothing to resume.");
         }
         JobConfig job = JobConfig.load(saved.toFile(), overrides);
-        return new TrainJob(job, out, true, masterOverride, reporter);
+        return new TrainJob(job, dir, true, masterOverride, reporter);
     }
 
     /** Adds a measuring device to the run (the benchmark's); the product itself adds none. */
@@ -122,7 +135,8 @@ public final class TrainJob {
     /** Runs the job and returns what went into {@code metrics.json}. */
     public Map<String, Object> run() {
         long began = System.nanoTime();
-        CheckpointStore checkpoints = new CheckpointStore(dir.file("checkpoints"), CHECKPOINTS_KEPT);
+        CheckpointStore checkpoints = new CheckpointStore(dir.file("checkpoints"), CHECKPOINTS_KEPT)
+                .afterEachWrite(dir::sync);
         RunListeners listening = null;
         ModelSummary summary = null;
         String sparkVersion = null;
@@ -169,6 +183,7 @@ public final class TrainJob {
                                 ? ", the next round covering " + firstRoundBlocks + " block(s) of tau steps" : "");
             } else {
                 writeString(dir.file(CONFIG_FILE), job.resolved());
+                dir.sync();
             }
 
             Map<String, Object> metrics;
@@ -261,6 +276,7 @@ public final class TrainJob {
                         writeJson(dir.file("metrics.json"), RunMetrics.failed(job, listening, summary, sparkVersion, e,
                                 began));
                         writeReport();
+                        dir.sync();
                     } catch (RuntimeException reportFailure) {
                         e.addSuppressed(reportFailure);
                     }
