@@ -59,7 +59,7 @@ class ReportInChromiumSpec {
         assertTrue(m.path("test_loss").isNumber() && m.path("test_top5_accuracy").isNumber(), "test results");
         assertTrue(m.path("model_summary").asText().contains("conv1"), "the model summary");
         assertTrue(m.path("config_text").asText().contains("lenet5"), "the configuration");
-        assertEquals("3.5.7", m.path("versions").path("spark").asText());
+        assertEquals(org.apache.spark.package$.MODULE$.SPARK_VERSION(), m.path("versions").path("spark").asText());
         assertTrue(m.path("machine").path("cores").asInt() > 0, "the machine");
 
         Path page = run.resolve(RunReport.FILE);
