@@ -36,6 +36,9 @@ final class BenchReport implements Callable<Integer> {
             + " pipeline's table.")
     File pipeline;
 
+    @Option(names = "--ml", paramLabel = "FILE", description = "bench-ml's JSON (row m), for the Spark ML table.")
+    File ml;
+
     @Override
     public Integer call() throws Exception {
         ObjectMapper mapper = new ObjectMapper();
@@ -128,6 +131,18 @@ final class BenchReport implements Callable<Integer> {
                             + "| decode 224x224 RGB JPEG | %,.0f |%n| decode + %s | %,.0f |%n",
                     p.get("decode_images_per_second_per_core").asDouble(), p.get("augmentation").asText(),
                     p.get("decode_augment_images_per_second_per_core").asDouble()));
+        }
+        if (ml != null && ml.isFile()) {
+            JsonNode m = mapper.readTree(ml);
+            out.put("spark_ml", mapper.convertValue(m, Map.class));
+            md.append(String.format(Locale.ROOT, "%n| m. %s, %d epoch, local mode | train img/s | test accuracy |"
+                            + "%n|---|---:|---:|%n| scripts/train, folder source | %,.0f | %.4f |"
+                            + "%n| Pipeline(StringIndexer, CnnClassifier), binaryFile rows | %,.0f (%.2fx) | %.4f |%n",
+                    m.path("images").asText(), m.path("epochs").asInt(),
+                    m.path("cli").path("train_images_per_second").asDouble(),
+                    m.path("cli").path("test_accuracy").asDouble(),
+                    m.path("spark_ml").path("train_images_per_second").asDouble(),
+                    m.path("spark_ml_over_cli").asDouble(), m.path("spark_ml").path("test_accuracy").asDouble()));
         }
         System.out.print(md);
         out.put("rows", table);
