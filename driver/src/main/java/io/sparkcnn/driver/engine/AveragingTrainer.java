@@ -37,15 +37,16 @@ public final class AveragingTrainer {
     private final LearningRateSchedule schedule;
     private final DivergencePolicy onDivergence;
     private final AveragingSchedule averaging;
+    private final Exchange exchange;
 
     public AveragingTrainer(JavaSparkContext sc, TrainingPlan plan, NetworkSpec network, BatchMaker batchMaker,
                             LearningRateSchedule schedule) {
-        this(sc, plan, network, batchMaker, schedule, DivergencePolicy.STOP, AveragingSchedule.FIXED);
+        this(sc, plan, network, batchMaker, schedule, DivergencePolicy.STOP, AveragingSchedule.FIXED, Exchange.TREE);
     }
 
     private AveragingTrainer(JavaSparkContext sc, TrainingPlan plan, NetworkSpec network, BatchMaker batchMaker,
                              LearningRateSchedule schedule, DivergencePolicy onDivergence,
-                             AveragingSchedule averaging) {
+                             AveragingSchedule averaging, Exchange exchange) {
         this.sc = sc;
         this.plan = plan;
         this.network = network;
@@ -53,16 +54,23 @@ public final class AveragingTrainer {
         this.schedule = schedule;
         this.onDivergence = onDivergence;
         this.averaging = averaging;
+        this.exchange = exchange;
     }
 
     /** The same trainer with another reaction to a diverged round (by default it stops). */
     public AveragingTrainer onDivergence(DivergencePolicy policy) {
-        return new AveragingTrainer(sc, plan, network, batchMaker, schedule, policy, averaging);
+        return new AveragingTrainer(sc, plan, network, batchMaker, schedule, policy, averaging, exchange);
     }
 
     /** The same trainer with another averaging schedule (by default {@link AveragingSchedule#FIXED}). */
     public AveragingTrainer averaging(AveragingSchedule averagingSchedule) {
-        return new AveragingTrainer(sc, plan, network, batchMaker, schedule, onDivergence, averagingSchedule);
+        return new AveragingTrainer(sc, plan, network, batchMaker, schedule, onDivergence, averagingSchedule,
+                exchange);
+    }
+
+    /** The same trainer summing the workers' results another way (by default {@link Exchange#TREE}). */
+    public AveragingTrainer exchange(Exchange how) {
+        return new AveragingTrainer(sc, plan, network, batchMaker, schedule, onDivergence, averaging, how);
     }
 
     /** Trains from {@code start} on {@code records}, whose ids must be 0 to {@code recordCount - 1}. */
@@ -120,7 +128,7 @@ public final class AveragingTrainer {
                 long roundStart = System.nanoTime();
                 double learningRate = schedule.rate(epoch, state.iterations()) * rateScale;
                 Broadcast<ModelState> broadcast = sc.broadcast(state);
-                ParameterAverage sum = OrderedTreeSum.sum(shards.mapPartitionsWithIndex(
+                ParameterAverage sum = exchange.sum(shards.mapPartitionsWithIndex(
                         new RoundTask(broadcast, network, batchMaker, plan, epoch, block, blocks, learningRate), true));
                 broadcast.destroy(false);
                 ModelState next = sum.average(state);

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import io.sparkcnn.driver.engine.Exchange;
 import io.sparkcnn.jobs.architectures.ConvStack;
 import io.sparkcnn.jobs.source.BadDataPolicy;
 import io.sparkcnn.workers.augment.AugmentPipeline;
@@ -211,6 +212,7 @@ public final class JobConfig {
         public int maxRollbacks() { return c.get(JobKeys.TRAINING_MAX_ROLLBACKS); }
         public int executorWaitTimeout() { return c.get(JobKeys.TRAINING_EXECUTOR_WAIT_TIMEOUT); }
         public AveragingMode averaging() { return c.get(JobKeys.TRAINING_AVERAGING); }
+        public Exchange exchange() { return c.get(JobKeys.TRAINING_EXCHANGE); }
         public int adaptiveMaxMultiple() { return c.get(JobKeys.TRAINING_ADAPTIVE_MAX_MULTIPLE); }
         public double adaptiveLow() { return c.get(JobKeys.TRAINING_ADAPTIVE_LOW); }
         public double adaptiveHigh() { return c.get(JobKeys.TRAINING_ADAPTIVE_HIGH); }

@@ -6,6 +6,7 @@ import static io.sparkcnn.workers.params.ParamValidators.inArray;
 import static io.sparkcnn.workers.params.ParamValidators.inInterval;
 import static io.sparkcnn.workers.params.ParamValidators.powerOfTwo;
 
+import io.sparkcnn.driver.engine.Exchange;
 import io.sparkcnn.jobs.architectures.ConvStack;
 import io.sparkcnn.jobs.source.BadDataPolicy;
 import io.sparkcnn.workers.augment.AugmentPipeline;
@@ -132,6 +133,11 @@ public final class JobKeys {
                     + " 'adaptive' (rounds of k times averaging-frequency steps, k a power of two that doubles while"
                     + " the workers' updates agree and halves when they drift apart; see"
                     + " docs/adaptive-averaging.md)."));
+    public static final Param<Exchange> TRAINING_EXCHANGE = declare(Param.choice("training.exchange",
+            Exchange.TREE, "How a round's worker results are summed: 'tree' (in partition order, so that the same"
+                    + " config and seed give the same parameters bit for bit) or 'tree-arrival-order' (Spark's"
+                    + " treeAggregate, in task completion order: with more than two workers runs may differ in"
+                    + " the last bits; kept to measure what the ordering costs)."));
     public static final Param<Integer> TRAINING_ADAPTIVE_MAX_MULTIPLE = declare(Param.integer(
             "training.adaptive-averaging.max-multiple", 8, "For 'adaptive': the largest k, a power of two.",
             powerOfTwo()));

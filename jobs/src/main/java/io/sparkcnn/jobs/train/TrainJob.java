@@ -226,6 +226,7 @@ public final class TrainJob {
                         result = new AveragingTrainer(sc, plan, spec, data.trainBatches(), schedule)
                                 .onDivergence(divergencePolicy(job.training()))
                                 .averaging(averagingSchedule(job.training()))
+                                .exchange(job.training().exchange())
                                 .fit(splits.train(), trainCount, start, from, firstRoundBlocks, listeners);
                     } catch (Exception e) {
                         // Spark's job abort is a checked SparkException that Scala code throws undeclared.
