@@ -3,6 +3,7 @@ package io.sparkcnn.jobs.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkcnn.driver.engine.Exchange;
 import io.sparkcnn.jobs.source.BadDataPolicy;
 import io.sparkcnn.workers.augment.AugmentRegistry;
 import io.sparkcnn.workers.data.CifarLabels;
@@ -72,6 +73,7 @@ class SetFromCommandLineTest {
         set("training.batch-size-per-worker", "16", 16);
         set("training.averaging-frequency", "5", 5);
         set("training.averaging", "adaptive", AveragingMode.ADAPTIVE);
+        set("training.exchange", "tree-arrival-order", Exchange.TREE_ARRIVAL_ORDER);
         set("training.adaptive-averaging.max-multiple", "4", 4);
         set("training.adaptive-averaging.low", "0.3", 0.3);
         set("training.adaptive-averaging.high", "0.9", 0.9);
