@@ -67,6 +67,7 @@ final class Figures {
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         chart.getStyler().setLegendVisible(drawn.size() > 1);
         chart.getStyler().setYAxisLogarithmic(logY && allPositive(drawn));
+        chart.getStyler().setXAxisDecimalPattern("0.##");
         chart.getStyler().setYAxisDecimalPattern(logY ? "0.###E0" : "0.####");
         int colour = 0;
         for (Curve c : drawn) {
@@ -92,48 +93,10 @@ final class Figures {
                 s.setMarker(SeriesMarkers.CIRCLE);
             }
         }
-        labelWholeEpochs(chart, drawn);
         if (!chart.getStyler().isYAxisLogarithmic()) {
             padYAxis(chart, drawn);
         }
         return chart;
-    }
-
-    /**
-     * An x axis from 0 to the last epoch the data reach, labelled at whole epochs only (the ticks in between get a
-     * blank: XChart refuses an empty label). How XChart places x ticks decides the way: when the x values of all
-     * series, in the order the series add them, are equally spaced (the per-round positions epoch - 1 + round /
-     * rounds are), it puts ticks on every k-th data point from the first, trying k = 1, 2, ... until the labels are
-     * unique, which with per-round data labelled 0.01, 0.41, 0.82, ... and, with a label function, re-measured
-     * the labels thousands of times (minutes for a long run). Otherwise it steps through round numbers (1, 2, 2.5,
-     * 5 x 10^n) until the labels are unique and fit, which with whole-epoch labels ends at a whole step. An
-     * invisible anchor series at x = 0 and x = last, added after the data, makes the x values out of order, so
-     * XChart always takes the second way.
-     */
-    private static void labelWholeEpochs(XYChart chart, List<Curve> curves) {
-        double max = 0;
-        double anyY = Double.NaN;
-        for (Curve c : curves) {
-            for (int i = 0; i < c.x().length; i++) {
-                if (Double.isFinite(c.x()[i]) && Double.isFinite(c.y()[i])) {
-                    max = Math.max(max, c.x()[i]);
-                    anyY = Double.isNaN(anyY) ? c.y()[i] : anyY;
-                }
-            }
-        }
-        double last = Math.max(1, Math.ceil(max - 1e-9));
-        XYSeries anchor = chart.addSeries(" ", new double[] {0, last}, new double[] {anyY, anyY});
-        anchor.setShowInLegend(false);
-        anchor.setMarker(SeriesMarkers.NONE);
-        anchor.setLineColor(new Color(0, 0, 0, 0));
-        chart.getStyler().setXAxisMin(0.0);
-        chart.getStyler().setXAxisMax(last);
-        chart.getStyler().setxAxisTickLabelsFormattingFunction(v -> epochLabel(v, last));
-    }
-
-    static String epochLabel(double x, double lastEpoch) {
-        double whole = Math.rint(x);
-        return Math.abs(x - whole) < 1e-6 && whole >= 0 && whole <= lastEpoch ? String.valueOf((long) whole) : " ";
     }
 
 
