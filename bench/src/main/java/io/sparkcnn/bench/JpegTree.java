@@ -32,7 +32,8 @@ final class JpegTree implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The tree's root (must not exist).")
     Path out;
 
-    @Option(names = "--train", paramLabel = "N", description = "Training images (default 16000; scripts/bench: 24000).")
+    @Option(names = "--train", paramLabel = "N",
+            description = "Training images (default 16000; scripts/bench: 24000).")
     int train = 16000;
 
     @Option(names = "--test", paramLabel = "N", description = "Test images (default 2000).")
