@@ -8,11 +8,13 @@ import io.sparkcnn.workers.train.ModelState;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import org.apache.spark.SparkContext;
 
 /**
  * Added to a run's listeners to measure what the benchmark reports about the averaging engine: the share of
  * each round spent outside the slowest worker's training step, the bytes a round moves each way, and, when a
- * {@link Race} is on, the test accuracy against the training clock (the round wall times, evaluation excluded).
+ * {@link Race} is on, the test accuracy against the training clock (the round wall times, evaluation excluded),
+ * and the block managers' storage memory (for the larger-than-memory row, against its data).
  */
 final class BenchListener implements RunInstrument {
     private final Race.Log race;
@@ -27,6 +29,7 @@ final class BenchListener implements RunInstrument {
     private long bytesToWorkers;
     private long bytesFromWorkers;
     private boolean stop;
+    private long storageMemory = -1;
 
     BenchListener(Race race, ConsoleReporter reporter) {
         this.race = new Race.Log(race);
@@ -40,6 +43,13 @@ final class BenchListener implements RunInstrument {
 
     @Override
     public void onRound(RoundStats round, ModelState state, Position next) {
+        if (storageMemory < 0) {
+            // The run's context is active during its rounds: this returns it. Maximum memory for storage, per block
+            // manager (in local mode the one of the driver, which is the executor).
+            storageMemory = 0;
+            SparkContext.getOrCreate().getExecutorMemoryStatus().values()
+                    .foreach(maxAndFree -> storageMemory += (Long) maxAndFree._1());
+        }
         rounds++;
         examples += round.examples();
         wallNanos += round.wallNanos();
@@ -72,6 +82,7 @@ final class BenchListener implements RunInstrument {
         m.put("mean_round_seconds", rounds == 0 ? null : wallNanos / 1e9 / rounds);
         m.put("bytes_to_workers_per_round", rounds == 0 ? null : bytesToWorkers / rounds);
         m.put("bytes_from_workers_per_round", rounds == 0 ? null : bytesFromWorkers / rounds);
+        m.put("storage_memory_bytes", storageMemory < 0 ? null : storageMemory);
         m.putAll(race.metrics());
         return m;
     }

@@ -3,7 +3,9 @@ package io.sparkcnn.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +23,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench-report", mixinStandardHelpOptions = true,
         description = "Print the benchmark table from runs' metrics.json and write bench.json.")
 final class BenchReport implements Callable<Integer> {
+    /** What Spark's MemoryStore logs when a block it was asked to cache does not fit. */
+    static final String CACHE_WARNING = "Not enough space to cache";
+
     @Parameters(paramLabel = "LABEL=DIR", description = "A row's label and its run folder; the first is the"
             + " reference for the ratios.")
     List<String> rows;
@@ -38,6 +43,14 @@ final class BenchReport implements Callable<Integer> {
 
     @Option(names = "--ml", paramLabel = "FILE", description = "bench-ml's JSON (row m), for the Spark ML table.")
     File ml;
+
+    @Option(names = "--jpegs", paramLabel = "FILE", description = "bench-jpegs' JSON: the size of the"
+            + " larger-than-memory rows' data (k and l).")
+    File jpegs;
+
+    @Option(names = "--log", paramLabel = "LETTER=FILE", description = "A row's console log, whose Spark"
+            + " \"Not enough space to cache\" warnings the row reports (repeatable).")
+    Map<String, File> logs = new LinkedHashMap<>();
 
     @Override
     public Integer call() throws Exception {
@@ -66,6 +79,15 @@ final class BenchReport implements Callable<Integer> {
             }
             JsonNode m = mapper.readTree(metricsFile);
             byLetter.put(label.substring(0, 1), m);
+            File log = logs.get(label.substring(0, 1));
+            if (log != null && log.isFile()) {
+                long warnings;
+                try (var lines = Files.lines(log.toPath())) {
+                    warnings = lines.filter(line -> line.contains(CACHE_WARNING)).count();
+                }
+                r.put("cache_warnings", warnings);
+                ((ObjectNode) m).put("cache_warnings", warnings);
+            }
             double speed = m.get("train_images_per_second").asDouble();
             if (Double.isNaN(reference)) {
                 reference = speed;
@@ -117,7 +139,8 @@ final class BenchReport implements Callable<Integer> {
             md.append(String.format(Locale.ROOT, "%nTraining with augmentation (e) against without (c): %.1f%% %s.%n",
                     100 * Math.abs(cost), cost >= 0 ? "slower" : "faster"));
         }
-        Map<String, Object> targets = targets(byLetter, md);
+        Map<String, Object> targets = targets(byLetter, jpegs != null && jpegs.isFile() ? mapper.readTree(jpegs)
+                : null, md);
         if (!targets.isEmpty()) {
             out.put("targets", targets);
         }
@@ -156,9 +179,10 @@ final class BenchReport implements Callable<Integer> {
      * The issue's targets, as ratios within this run: this engine (c local, d cluster) against plain DL4J (a), the
      * DL4J rows against DJL/PyTorch (j), and every row's time to the target accuracy against stock dl4j-spark's
      * (b). When b did not reach the target within its cap, its time is only known to exceed the cap, so a row's
-     * ratio is an upper bound ("< 0.40x").
+     * ratio is an upper bound ("< 0.40x"). With k and l: the larger-than-memory row against the in-memory one, with
+     * the data's size against l's storage memory ({@code jpegTree}: bench-jpegs' JSON, or null).
      */
-    static Map<String, Object> targets(Map<String, JsonNode> rows, StringBuilder md) {
+    static Map<String, Object> targets(Map<String, JsonNode> rows, JsonNode jpegTree, StringBuilder md) {
         Map<String, Object> out = new LinkedHashMap<>();
         List<String> lines = new ArrayList<>();
         JsonNode plain = rows.get("a");
@@ -222,6 +246,25 @@ final class BenchReport implements Callable<Integer> {
             out.put("c_train_speed_vs_r", ratio);
             lines.add(String.format(Locale.ROOT, "- c/r train img/s (results summed in partition order, reproducible,"
                     + " against arrival order, as before): %.2fx", ratio));
+        }
+        JsonNode inMemory = rows.get("k");
+        JsonNode onDisk = rows.get("l");
+        if (inMemory != null && onDisk != null) {
+            double ratio = speed(onDisk) / speed(inMemory);
+            out.put("l_train_speed_vs_k", ratio);
+            String data = "";
+            if (jpegTree != null && onDisk.hasNonNull("storage_memory_bytes")) {
+                double bytes = jpegTree.get("train_bytes").asDouble();
+                double storage = onDisk.get("storage_memory_bytes").asDouble();
+                out.put("l_data_vs_storage_memory", bytes / storage);
+                data = String.format(Locale.ROOT, "; training data %.0f MB of %s, %.1fx l's storage memory of %.0f MB"
+                        + " (k: %.0f MB)", bytes / 1e6, jpegTree.get("size").asText(), bytes / storage, storage / 1e6,
+                        inMemory.path("storage_memory_bytes").asDouble() / 1e6);
+            }
+            lines.add(String.format(Locale.ROOT, "- l/k train img/s (training data larger than storage memory against"
+                    + " in memory): %.2fx (target >= 0.90x): %s%s; Spark cache warnings: %s (k), %s (l)", ratio,
+                    ratio >= 0.9 ? "met" : "not met", data, inMemory.path("cache_warnings").asText("?"),
+                    onDisk.path("cache_warnings").asText("?")));
         }
         if (!lines.isEmpty()) {
             md.append("\nTargets, as ratios within this run:\n");

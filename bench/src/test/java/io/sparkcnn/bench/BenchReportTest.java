@@ -80,6 +80,32 @@ class BenchReportTest {
                 + " 0.80x; averaging rounds 500 against 900"), md);
     }
 
+    @Test
+    void theLargerThanMemoryRowIsARatioToTheInMemoryOneWithItsDataSizeAndEachRowsCacheWarnings() throws Exception {
+        write("k/metrics.json", "{\"train_images_per_second\": 800, \"test_accuracy\": 0.8,"
+                + " \"storage_memory_bytes\": 4600000000}");
+        write("l/metrics.json", "{\"train_images_per_second\": 760, \"test_accuracy\": 0.8,"
+                + " \"storage_memory_bytes\": 70000000}");
+        write("jpegs.json", "{\"size\": \"128x128x3 JPEG\", \"train_images\": 16000, \"train_bytes\": 210000000}");
+        write("k.log", "12:00:01 WARN MemoryStore: Not enough space to cache rdd_11_0 in memory!\nepoch 1/2\n"
+                + "12:00:02 WARN MemoryStore: Not enough space to cache rdd_11_1 in memory!\n");
+        write("l.log", "epoch 1/2  block 1/10\n");
+        Path json = dir.resolve("bench.json");
+        int exit = BenchMain.commandLine().execute("bench-report", "--json", json.toString(), "--jpegs",
+                dir.resolve("jpegs.json").toString(), "--log", "k=" + dir.resolve("k.log"), "--log",
+                "l=" + dir.resolve("l.log"), "k. in memory=" + dir.resolve("k"), "l. 3x memory=" + dir.resolve("l"));
+        assertEquals(0, exit);
+        JsonNode out = new ObjectMapper().readTree(json.toFile());
+        assertEquals(0.95, out.get("targets").get("l_train_speed_vs_k").asDouble(), 1e-9);
+        assertEquals(3.0, out.get("targets").get("l_data_vs_storage_memory").asDouble(), 1e-9);
+        assertEquals(2, out.get("rows").get(0).get("cache_warnings").asInt());
+        assertEquals(0, out.get("rows").get(1).get("cache_warnings").asInt());
+        String md = out.get("markdown").asText();
+        assertTrue(md.contains("- l/k train img/s (training data larger than storage memory against in memory): 0.95x"
+                + " (target >= 0.90x): met; training data 210 MB of 128x128x3 JPEG, 3.0x l's storage memory of 70 MB"
+                + " (k: 4600 MB); Spark cache warnings: 2 (k), 0 (l)"), md);
+    }
+
     private void write(String name, String content) throws Exception {
         Path file = dir.resolve(name);
         Files.createDirectories(file.getParent());

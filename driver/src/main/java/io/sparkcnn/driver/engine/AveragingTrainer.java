@@ -1,5 +1,6 @@
 package io.sparkcnn.driver.engine;
 
+import io.sparkcnn.driver.shard.EpochBlocks;
 import io.sparkcnn.driver.shard.EpochShards;
 import io.sparkcnn.driver.shard.Sharder;
 import io.sparkcnn.workers.data.BatchMaker;
@@ -15,7 +16,6 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Data-parallel minibatch SGD with parameter averaging, as in SparkNet: every round the driver broadcasts the
@@ -106,8 +106,9 @@ public final class AveragingTrainer {
         int rollbacks = 0;
         for (int epoch = from.epoch(); epoch <= plan.epochs(); epoch++) {
             EpochShards dealt = EpochShards.deal(recordCount, plan.workers(), plan.seed(), epoch);
-            JavaRDD<LabeledImage> shards = Sharder.shardsFor(sc, records, dealt).persist(StorageLevel.MEMORY_ONLY());
-            int blocksInEpoch = plan.blocksFor(dealt.ranges().largest());
+            EpochBlocks shards = Sharder.blocksFor(sc, records, dealt, plan.batchSizePerWorker(),
+                    plan.averagingFrequency());
+            int blocksInEpoch = shards.layout().blocksPerWorker();
             long epochStart = System.nanoTime();
             long examples = 0;
             long minibatches = 0;
@@ -128,7 +129,7 @@ public final class AveragingTrainer {
                 long roundStart = System.nanoTime();
                 double learningRate = schedule.rate(epoch, state.iterations()) * rateScale;
                 Broadcast<ModelState> broadcast = sc.broadcast(state);
-                ParameterAverage sum = exchange.sum(shards.mapPartitionsWithIndex(
+                ParameterAverage sum = exchange.sum(shards.round(block, blocks).mapPartitionsWithIndex(
                         new RoundTask(broadcast, network, batchMaker, plan, epoch, block, blocks, learningRate), true));
                 broadcast.destroy(false);
                 ModelState next = sum.average(state);
@@ -170,7 +171,7 @@ public final class AveragingTrainer {
                     break;
                 }
             }
-            shards.unpersist(false);
+            shards.release();
             EpochStats epochStats = new EpochStats(epoch, roundsRun, examples, lossSum / minibatches,
                     (System.nanoTime() - epochStart) / 1e9, overheadSum / Math.max(1, roundsRun));
             history.add(epochStats);

@@ -19,9 +19,9 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * One worker's task in one round, run on the executor over its shard: skip the minibatches of earlier rounds,
- * decode the round's minibatches on the fly (tau for each of its {@code blocks}), and train the executor's cached
- * network on them from the broadcast state.
+ * One worker's task in one round, run on the executor over the round's records of its shard (and no others, see
+ * {@link io.sparkcnn.driver.shard.EpochBlocks#round}): decode the round's minibatches on the fly (tau for each of
+ * its {@code blocks}), and train the executor's cached network on them from the broadcast state.
  */
 final class RoundTask implements Function2<Integer, Iterator<LabeledImage>, Iterator<RoundResult>> {
     private final Broadcast<ModelState> state;
@@ -47,20 +47,15 @@ final class RoundTask implements Function2<Integer, Iterator<LabeledImage>, Iter
     }
 
     @Override
-    public Iterator<RoundResult> call(Integer partition, Iterator<LabeledImage> shard) {
-        long skip = (long) firstBlock * plan.averagingFrequency() * plan.batchSizePerWorker();
-        for (long i = 0; i < skip && shard.hasNext(); i++) {
-            shard.next();
-        }
-        if (!shard.hasNext()) {
+    public Iterator<RoundResult> call(Integer partition, Iterator<LabeledImage> thisRound) {
+        if (!thisRound.hasNext()) {
             return Collections.emptyIterator();
         }
         NativeThreads.limitTo(TaskContext.get().cpus());
-        // Seeded by the block the round starts at: with one block per round, exactly as the engine always did.
+        // Seeded by the block the round starts at: with one block per round, exactly as the engine always did. The
+        // partition index is the worker's, as EpochBlocks.round numbers a round's partitions.
         Nd4j.getRandom().setSeed(Seeds.of(plan.seed(), "worker-step", epoch, firstBlock, partition));
         int steps = blocks * plan.averagingFrequency();
-        // Only this round's records reach the batch maker, so that a prefetching pipeline decodes no more.
-        Iterator<LabeledImage> thisRound = limit(shard, (long) steps * plan.batchSizePerWorker());
         Iterator<DataSet> batches = batchMaker.minibatches(thisRound, plan.batchSizePerWorker(), plan.seed(), epoch);
         try {
             return NetworkCache.withNetwork(network,
@@ -69,22 +64,5 @@ final class RoundTask implements Function2<Integer, Iterator<LabeledImage>, Iter
         } finally {
             BatchMaker.close(batches);
         }
-    }
-
-    private static <T> Iterator<T> limit(Iterator<T> items, long max) {
-        return new Iterator<>() {
-            long taken;
-
-            @Override
-            public boolean hasNext() {
-                return taken < max && items.hasNext();
-            }
-
-            @Override
-            public T next() {
-                taken++;
-                return items.next();
-            }
-        };
     }
 }

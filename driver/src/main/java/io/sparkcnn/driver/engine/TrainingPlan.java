@@ -15,13 +15,4 @@ public record TrainingPlan(int workers, int batchSizePerWorker, int averagingFre
                     + " at least 1: " + this);
         }
     }
-
-    /**
-     * The blocks of tau minibatch steps needed for the largest shard, of {@code shardSize} records, to be seen
-     * once: an epoch's blocks, which positions count (and its rounds, with one block a round).
-     */
-    public int blocksFor(int shardSize) {
-        int minibatches = (shardSize + batchSizePerWorker - 1) / batchSizePerWorker;
-        return (minibatches + averagingFrequency - 1) / averagingFrequency;
-    }
 }

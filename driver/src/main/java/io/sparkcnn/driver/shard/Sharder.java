@@ -9,47 +9,49 @@ import scala.Tuple2;
 
 /**
  * Reshuffles the training records into this epoch's shards with one Spark shuffle of the raw (still encoded)
- * records: each record goes to the partition {@link EpochShards} deals it, sorted by its position there.
- * No float tensor crosses the network: decoding happens in the training task.
+ * records: each record goes to the partition of its worker's block of tau minibatches ({@link BlockLayout}),
+ * sorted there by the position {@link EpochShards} deals it. No float tensor crosses the network: decoding
+ * happens in the training task.
  */
 public final class Sharder {
     private Sharder() {}
 
-    public static JavaRDD<LabeledImage> shardsFor(
-            JavaSparkContext sc, JavaRDD<LabeledImage> records, EpochShards shards) {
+    /** The epoch's blocks of {@code recordsPerBlock} records, for {@code shards} as dealt. */
+    public static EpochBlocks blocksFor(JavaSparkContext sc, JavaRDD<LabeledImage> records, EpochShards shards,
+                                        int batchSize, int stepsPerBlock) {
+        BlockLayout layout = BlockLayout.of(shards.ranges(), batchSize, stepsPerBlock);
         Broadcast<EpochShards> dealt = sc.broadcast(shards);
-        return records
+        return new EpochBlocks(records
                 .mapToPair(r -> new Tuple2<>(dealt.value().positionOf(r.id()), r))
-                .repartitionAndSortWithinPartitions(new ByPosition(shards.ranges()))
-                .values();
+                .repartitionAndSortWithinPartitions(new ByBlock(layout)), layout, dealt);
     }
 
-    /** Sends a global position to its shard. */
-    static final class ByPosition extends Partitioner {
-        private final ShardRanges ranges;
+    /** Sends a global position to its worker's block. */
+    static final class ByBlock extends Partitioner {
+        private final BlockLayout layout;
 
-        ByPosition(ShardRanges ranges) {
-            this.ranges = ranges;
+        ByBlock(BlockLayout layout) {
+            this.layout = layout;
         }
 
         @Override
         public int numPartitions() {
-            return ranges.partitions();
+            return layout.partitions();
         }
 
         @Override
         public int getPartition(Object position) {
-            return ranges.partitionOf((Integer) position);
+            return layout.partitionOf((Integer) position);
         }
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof ByPosition b && b.ranges.equals(ranges);
+            return other instanceof ByBlock b && b.layout.equals(layout);
         }
 
         @Override
         public int hashCode() {
-            return ranges.hashCode();
+            return layout.hashCode();
         }
     }
 }

@@ -4,6 +4,7 @@ import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.source.BadDataPolicy;
 import io.sparkcnn.jobs.source.ImageCheck;
 import io.sparkcnn.jobs.source.JobData;
+import io.sparkcnn.jobs.source.RecordStorage;
 import io.sparkcnn.jobs.source.Rejected;
 import io.sparkcnn.jobs.source.ValidationSplit;
 import io.sparkcnn.workers.augment.Preprocess;
@@ -26,7 +27,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StringType;
-import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 /**
@@ -146,7 +146,7 @@ final class DataFrameRecords {
                     return new Tuple2<>(sets.value()[row], record);
                 })
                 .setName("CnnClassifier records of column " + inputCol)
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+                .persist(RecordStorage.LEVEL);
         JavaRDD<LabeledImage> train = of(records, (byte) 0);
         long validationCount = validation.validation().size();
         long testCount = test.validation().size();

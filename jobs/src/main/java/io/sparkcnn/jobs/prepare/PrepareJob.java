@@ -5,6 +5,7 @@ import io.sparkcnn.driver.output.RunDirectory;
 import io.sparkcnn.jobs.source.FolderSource;
 import io.sparkcnn.jobs.source.ImageCheck;
 import io.sparkcnn.jobs.source.Manifest;
+import io.sparkcnn.jobs.source.RecordStorage;
 import io.sparkcnn.jobs.source.Rejected;
 import io.sparkcnn.workers.data.DataException;
 import io.sparkcnn.workers.data.folder.ClassIndex;
@@ -126,9 +127,10 @@ public final class PrepareJob {
             return new SplitResult(info(classes, new long[classes.size()], List.of()), emptyFiles,
                     ChannelStats.empty(options.channels()));
         }
-        // Cached: the tally decodes every image once, and the writer then reads the packed rows from here.
+        // Kept: the tally decodes every image once, and the writer then reads the packed rows from here (on disk,
+        // as a run keeps its records, see RecordStorage: a tree larger than memory needs no second decode either).
         JavaRDD<Packed> packed = FolderSource.read(sc, entries, StorageLevel.NONE()).map(packer::pack)
-                .setName(split.folder() + " packed").persist(StorageLevel.MEMORY_AND_DISK_SER());
+                .setName(split.folder() + " packed").persist(RecordStorage.LEVEL);
         try {
             sc.setJobDescription("decoding the " + split.folder() + " images");
             int channels = options.channels();

@@ -34,9 +34,9 @@ public final class FolderSource {
 
     private FolderSource() {}
 
-    /** The images of {@code split}, ids 0..n-1 in the scan's order, persisted (serialised, spilling to disk). */
+    /** The images of {@code split}, ids 0..n-1 in the scan's order, persisted at {@link RecordStorage#LEVEL}. */
     public static JavaRDD<LabeledImage> read(JavaSparkContext sc, FolderScan scan, Split split) {
-        return read(sc, scan.entries(split), StorageLevel.MEMORY_AND_DISK_SER());
+        return read(sc, scan.entries(split), RecordStorage.LEVEL);
     }
 
     /** The files of {@code entries} with ids 0..n-1 in list order, persisted at {@code level} unless NONE. */

@@ -22,7 +22,6 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * A job's data: what the driver reads and checks before Spark starts (IDX or CIFAR records, a folder tree's
@@ -138,7 +137,7 @@ public record JobData(List<LabeledImage> train, List<LabeledImage> validation, L
     private static JavaRDD<LabeledImage> parallelize(JavaSparkContext sc, List<LabeledImage> records,
                                                      int recordsPerSlice, JobConfig job) {
         int slices = Math.max(job.training().workers(), (records.size() + recordsPerSlice - 1) / recordsPerSlice);
-        return sc.parallelize(records, slices).persist(StorageLevel.MEMORY_ONLY());
+        return sc.parallelize(records, slices).persist(RecordStorage.LEVEL);
     }
 
     /** Records holding encoded image files: the network's input comes from the preprocessing's fixed size. */

@@ -26,7 +26,6 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
 import org.apache.spark.util.TaskCompletionListener;
 
@@ -65,7 +64,7 @@ public final class ShardSource {
         return manifest.split(split).count();
     }
 
-    /** The images of {@code split}, ids 0..n-1 in shard order, persisted (serialised, spilling to disk). */
+    /** The images of {@code split}, ids 0..n-1 in shard order, persisted at {@link RecordStorage#LEVEL}. */
     public JavaRDD<LabeledImage> read(JavaSparkContext sc, Split split) {
         List<ShardRef> refs = new ArrayList<>();
         long first = 0;
@@ -78,7 +77,7 @@ public final class ShardSource {
         return placed(sc, refs)
                 .flatMap(ref -> ref.read(hadoop.value().value()))
                 .setName(split.folder() + " shards of " + dir)
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+                .persist(RecordStorage.LEVEL);
     }
 
     /**
