@@ -356,7 +356,9 @@ public final class JobConfig {
                         + " them from the data).");
             }
         }
-        boolean validates = d.validationFraction() > 0;
+        // A folder tree or packed dataset may bring its own val/ split; TrainJob checks those once they are listed.
+        boolean validates = d.validationFraction() > 0 || d.format() == SourceFormat.FOLDER
+                || d.format() == SourceFormat.SHARDS;
         if (t.earlyStoppingPatience() > 0 && !validates) {
             r.problems.add("training.early-stopping-patience: needs a validation split; set"
                     + " data.validation-fraction (for example 0.1), never stop on the test set.");

@@ -188,8 +188,9 @@ public final class JobKeys {
             "training.checkpoint-every-rounds", 0, "Checkpoint every K rounds as well as at every epoch's end (0:"
                     + " epoch ends only).", gtEq(0)));
     public static final Param<Boolean> TRAINING_EVALUATE_EVERY_EPOCH = declare(Param.bool(
-            "training.evaluate-every-epoch", true, "Evaluate on the test set after every epoch (otherwise only at"
-                    + " the end); with a validation split, validation runs every epoch."));
+            "training.evaluate-every-epoch", false, "Also score the test set after every epoch, for its curve in"
+                    + " metrics.json and the report only: it never picks the model, stops the run or moves the"
+                    + " schedule (a validation set does). Off: the test set is scored once, at the end."));
     public static final Param<Integer> TRAINING_EVAL_BATCH_SIZE = declare(Param.integer("training.eval-batch-size",
             256, "Minibatch size for evaluation.", gtEq(1)));
     public static final Param<DivergenceAction> TRAINING_ON_DIVERGENCE = declare(Param.choice(

@@ -52,18 +52,19 @@ public final class EvaluateJob {
             Map<String, Object> metrics;
             try (JavaSparkContext sc = new JavaSparkContext(TrainJob.sparkConf(job, master))) {
                 sc.setLogLevel("WARN");
-                reporter.say("evaluating %s (%s, trained by %s) on the test set of %s: %s; Spark %s, master %s",
-                        model, saved.info().architecture(), saved.info().job(), job.name(), data.sizes(), sc.version(),
-                        sc.master());
                 JobData.Splits splits = data.distribute(sc, job);
+                JobData.HeldOut set = splits.finalSet();
+                reporter.say("evaluating %s (%s, trained by %s) on the %s set of %s: %s; Spark %s, master %s",
+                        model, saved.info().architecture(), saved.info().job(), set.split(), job.name(), data.sizes(),
+                        sc.version(), sc.master());
                 TrainJob.reportRejected(reporter, splits);
-                sc.setJobDescription("test evaluation of " + model);
-                Evaluation test = DistributedEvaluator.evaluate(sc, splits.test(), NetworkSpec.of(saved.network()),
+                sc.setJobDescription(set.split() + " evaluation of " + model);
+                Evaluation result = DistributedEvaluator.evaluate(sc, set.records(), NetworkSpec.of(saved.network()),
                         ModelState.of(saved.network()), data.evalBatches(), data.classNames(),
                         job.training().evalBatchSize());
-                reporter.say("test accuracy %.4f on %,d images%n%s", test.accuracy(), splits.testCount(),
-                        TestResultsText.of(test, data.classNames()));
-                metrics = metrics(data.classNames(), test, splits, sc, began);
+                reporter.say("%s accuracy %.4f on %,d images%n%s", set.split(), result.accuracy(), set.count(),
+                        TestResultsText.of(result, data.classNames()));
+                metrics = metrics(data.classNames(), result, set, splits, sc, began);
             }
             TrainJob.writeJson(dir.file("metrics.json"), metrics);
             RunReport.write(dir.file("metrics.json").getParent());
@@ -99,19 +100,15 @@ public final class EvaluateJob {
         }
     }
 
-    /** The test-result keys of a training run's metrics.json, for the saved model. */
-    private Map<String, Object> metrics(List<String> classNames, Evaluation test, JobData.Splits splits,
-                                        JavaSparkContext sc, long began) {
+    /** The result keys of a training run's metrics.json, for the saved model on the set it was scored on. */
+    private Map<String, Object> metrics(List<String> classNames, Evaluation test, JobData.HeldOut set,
+                                        JobData.Splits splits, JavaSparkContext sc, long began) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", "evaluate");
         m.put("job", job.name());
         m.put("architecture", job.model().architecture().word());
         m.put("model", model.toString());
-        m.put("test_accuracy", test.accuracy());
-        if (classNames.size() > 5) {
-            m.put("test_top5_accuracy", test.topNAccuracy());
-        }
-        m.put("test_images", splits.testCount());
+        RunMetrics.scores(m, set, test, classNames.size());
         m.put("wall_seconds", (System.nanoTime() - began) / 1e9);
         m.put("class_names", classNames);
         m.put("per_class", RunMetrics.perClass(classNames, test));

@@ -355,7 +355,6 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
         } finally {
             prepared.unpersist();
         }
-        metrics.put("evaluated_on", prepared.evaluatedOn());
         SavedModel saved = SavedModel.read(out.resolve("model.zip"));
         CnnClassificationModel model = new CnnClassificationModel(uid, saved,
                 new CnnTrainingSummary(metrics, out.toString()));

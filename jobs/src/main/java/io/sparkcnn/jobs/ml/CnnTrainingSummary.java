@@ -30,7 +30,7 @@ public final class CnnTrainingSummary {
 
     /** Accuracy on the held-out test rows (data.test-fraction), else the validation rows, else the training rows. */
     public double accuracy() {
-        return ((Number) metrics.get("test_accuracy")).doubleValue();
+        return ((Number) metrics.get(evaluatedOn() + "_accuracy")).doubleValue();
     }
 
     /** Which rows {@link #accuracy} was measured on: "test", "validation" or "training". */

@@ -42,7 +42,7 @@ final class DataFrameRecords {
     private DataFrameRecords() {}
 
     /** The job's data and the RDDs a run trains and evaluates on. */
-    record Prepared(JobData data, JobData.Splits splits, long rows, JavaRDD<?> kept, String evaluatedOn) {
+    record Prepared(JobData data, JobData.Splits splits, long rows, JavaRDD<?> kept) {
         /** Frees the executors' copy of the records once the run is over. */
         void unpersist() {
             kept.unpersist(false);
@@ -151,21 +151,11 @@ final class DataFrameRecords {
         long validationCount = validation.validation().size();
         long testCount = test.validation().size();
         JavaRDD<LabeledImage> validationRdd = validationCount > 0 ? of(records, (byte) 1) : null;
-        // As for a folder tree: without a test split the validation set is what the run reports on, and without
-        // either the training set is (the summary says which).
-        JobData.Splits splits;
-        if (testCount > 0) {
-            splits = new JobData.Splits(train, trainCount, validationRdd, validationCount,
-                    of(records, (byte) 2), testCount, bad);
-        } else if (validationCount > 0) {
-            splits = new JobData.Splits(train, trainCount, null, 0, validationRdd, validationCount,
-                    bad);
-        } else {
-            splits = new JobData.Splits(train, trainCount, null, 0, train, trainCount,
-                    bad);
-        }
-        return new Prepared(data, splits, facts.size(), records,
-                testCount > 0 ? "test" : validationCount > 0 ? "validation" : "training");
+        // Without a test split the run reports on the validation rows, without either on the training rows, and
+        // every number says which (JobData.Splits.finalSet).
+        JobData.Splits splits = new JobData.Splits(train, trainCount, validationRdd, validationCount,
+                testCount > 0 ? of(records, (byte) 2) : null, testCount, bad);
+        return new Prepared(data, splits, facts.size(), records);
     }
 
     private static void number(List<LabeledImage> held, byte[] set, long[] ids, byte which) {

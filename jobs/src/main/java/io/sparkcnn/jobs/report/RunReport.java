@@ -30,6 +30,7 @@ public final class RunReport {
     static final String VISUALIZE = "visualize";
     /** Rows of a long list (data problems) shown in the page; metrics.json keeps them all. */
     private static final int MAX_ROWS = 200;
+    private static final String TEST = "test";
 
     private final Path dir;
     private final JsonNode m;
@@ -89,9 +90,10 @@ public final class RunReport {
         }
         facts.put("architecture", str("architecture", null));
         facts.put("model", str("model", null));
-        facts.put("test accuracy", pct(m.path("test_accuracy")));
-        facts.put("test top-5 accuracy", pct(m.path("test_top5_accuracy")));
-        facts.put("test loss", num(m.path("test_loss"), "%.4f"));
+        String set = scoredOn();
+        facts.put(set + " accuracy", pct(m.path(set + "_accuracy")));
+        facts.put(set + " top-5 accuracy", pct(m.path(set + "_top5_accuracy")));
+        facts.put(set + " loss", num(m.path(set + "_loss"), "%.4f"));
         facts.put("kept model", keptModel());
         facts.put("epochs run", m.has("epochs_run")
                 ? m.path("epochs_run").asInt() + " of " + m.path("epochs").asInt()
@@ -132,7 +134,7 @@ public final class RunReport {
                 new Curve("training, per round", roundX, array(rounds, "loss"), false),
                 new Curve("training, epoch mean", epochs, column(history, "train_loss"), true),
                 new Curve("validation", epochs, column(history, "validation_loss"), true)), false));
-        figure(b, "accuracy.png", "Accuracy at each epoch's end, and the kept model's test accuracy",
+        figure(b, "accuracy.png", "Accuracy at each epoch's end, and the kept model's " + scoredOn() + " accuracy",
                 Figures.lines(dir.resolve("accuracy.png"), "Accuracy", "epoch", "accuracy", List.of(
                         new Curve("validation", epochs, column(history, "validation_accuracy"), true),
                         new Curve("test", epochs, column(history, "test_accuracy"), true),
@@ -160,24 +162,35 @@ public final class RunReport {
         }
     }
 
-    /** The final test accuracy, drawn at the epoch of the model it measured. */
+    /** The final accuracy, drawn at the epoch of the model it measured and named for the set it was scored on. */
     private Curve keptTest(JsonNode history) {
         double epoch = "best-validation".equals(m.path("kept_model").asText()) ? m.path("best_epoch").asDouble()
                 : history.isEmpty() ? Double.NaN : history.path(history.size() - 1).path("epoch").asDouble();
-        double accuracy = m.path("test_accuracy").isNumber() ? m.path("test_accuracy").asDouble() : Double.NaN;
-        return new Curve("test, kept model", new double[] {epoch}, new double[] {accuracy}, true);
+        JsonNode scored = m.path(scoredOn() + "_accuracy");
+        double accuracy = scored.isNumber() ? scored.asDouble() : Double.NaN;
+        return new Curve(scoredOn() + ", kept model", new double[] {epoch}, new double[] {accuracy}, true);
+    }
+
+    /**
+     * The set the final numbers were scored on, as metrics.json names it: "test", "validation" (a tree whose only
+     * held-out set is val/) or "training"; runs from before the name was written were scored on the test set.
+     */
+    private String scoredOn() {
+        return m.path("evaluated_on").asText("test");
     }
 
     private void test(StringBuilder b) {
         JsonNode names = m.path("class_names");
         JsonNode confusion = m.path("confusion_matrix");
-        if (!m.has("test_accuracy") && confusion.isMissingNode()) {
+        String set = scoredOn();
+        if (!m.has(set + "_accuracy") && confusion.isMissingNode()) {
             return;
         }
-        b.append("<h2>Test</h2>\n");
-        b.append(Html.facts(facts("accuracy", pct(m.path("test_accuracy")),
-                "top-5 accuracy", pct(m.path("test_top5_accuracy")),
-                "images", num(m.path("test_images"), "%,.0f"))));
+        b.append("<h2>").append(Html.esc(Character.toUpperCase(set.charAt(0)) + set.substring(1)))
+                .append(TEST.equals(set) ? "" : " (no test set)").append("</h2>\n");
+        b.append(Html.facts(facts("accuracy", pct(m.path(set + "_accuracy")),
+                "top-5 accuracy", pct(m.path(set + "_top5_accuracy")),
+                "images", num(m.path(set + "_images"), "%,.0f"))));
         if (confusion.isArray() && names.size() == confusion.size() && names.size() > 0) {
             List<String> classes = new ArrayList<>();
             names.forEach(n -> classes.add(n.asText()));

@@ -34,10 +34,47 @@ public record JobData(List<LabeledImage> train, List<LabeledImage> validation, L
 
     /**
      * The RDDs a run trains and evaluates on, with their sizes, and the files left out (with reasons). Training
-     * ids run 0 to {@code trainCount - 1}. {@code validation} is null without a validation set.
+     * ids run 0 to {@code trainCount - 1}. {@code validation} is null without a validation set (a {@code val/}
+     * folder or split, or {@code data.validation-fraction}), {@code test} without a test set.
      */
     public record Splits(JavaRDD<LabeledImage> train, long trainCount, JavaRDD<LabeledImage> validation,
-                         long validationCount, JavaRDD<LabeledImage> test, long testCount, List<Rejected> rejected) {}
+                         long validationCount, JavaRDD<LabeledImage> test, long testCount, List<Rejected> rejected) {
+
+        /**
+         * Where the run's final numbers come from, named for what it is: the test set; without one, the
+         * validation set (which also picked the model, so its score flatters it); without either (a DataFrame
+         * with no held-out rows), the training set itself.
+         */
+        public HeldOut finalSet() {
+            if (test != null) {
+                return new HeldOut(HeldOut.TEST, test, testCount);
+            }
+            if (validation != null) {
+                return new HeldOut(HeldOut.VALIDATION, validation, validationCount);
+            }
+            return new HeldOut(HeldOut.TRAINING, train, trainCount);
+        }
+    }
+
+    /**
+     * A set a model is scored on, by the name every number from it carries: {@code "test"}, {@code "validation"}
+     * or {@code "training"} ({@code test_accuracy}, {@code validation_accuracy} in metrics.json).
+     */
+    public record HeldOut(String split, JavaRDD<LabeledImage> records, long count) {
+        public static final String TEST = "test";
+        public static final String VALIDATION = "validation";
+        public static final String TRAINING = "training";
+
+        /** The key of a number from this set in metrics.json: {@code key("accuracy")} is "test_accuracy". */
+        public String key(String what) {
+            return split + "_" + what;
+        }
+
+        /** True unless this is the test set: then the number is not an unbiased estimate, and the console says so. */
+        public boolean flattering() {
+            return !TEST.equals(split);
+        }
+    }
 
     /**
      * Reads what can be read before Spark starts: IDX and CIFAR files whole, a folder tree's listing, a packed
@@ -106,27 +143,30 @@ public record JobData(List<LabeledImage> train, List<LabeledImage> validation, L
                         policy);
                 rejected.addAll(validation.badFiles());
             }
-            Validated test = scan.entries(Split.TEST).isEmpty() ? validation
-                    : FolderSource.validate(scan, Split.TEST, FolderSource.read(sc, scan, Split.TEST), check, policy);
-            if (test == null) {
+            Validated test = null;
+            if (!scan.entries(Split.TEST).isEmpty()) {
+                test = FolderSource.validate(scan, Split.TEST, FolderSource.read(sc, scan, Split.TEST), check, policy);
+                rejected.addAll(test.badFiles());
+            }
+            if (test == null && validation == null) {
                 throw new DataException(scan.root() + ": has neither a val/ nor a test/ sub-tree to evaluate on;"
                         + " set data.validation-fraction or data.test-fraction.");
             }
-            if (test != validation) {
-                rejected.addAll(test.badFiles());
-            }
-            boolean separateValidation = validation != null && test != validation;
-            return new Splits(train.good(), train.count(), separateValidation ? validation.good() : null,
-                    separateValidation ? validation.count() : 0, test.good(), test.count(), rejected);
+            // A val/ folder without a test/ one is still validation: the run's numbers say so (Splits.finalSet).
+            return new Splits(train.good(), train.count(), validation == null ? null : validation.good(),
+                    validation == null ? 0 : validation.count(), test == null ? null : test.good(),
+                    test == null ? 0 : test.count(), rejected);
         }
         if (shards != null) {
             long validationCount = shards.count(Split.VAL);
             long testCount = shards.count(Split.TEST);
-            boolean separateValidation = validationCount > 0 && testCount > 0;
-            Split testSplit = testCount > 0 ? Split.TEST : Split.VAL;
+            if (validationCount == 0 && testCount == 0) {
+                throw new DataException(job.data().shards() + ": its manifest has neither a val nor a test split to"
+                        + " evaluate on; pack it again with 'prepare --validation' or '--test'.");
+            }
             return new Splits(shards.read(sc, Split.TRAIN), shards.count(Split.TRAIN),
-                    separateValidation ? shards.read(sc, Split.VAL) : null, separateValidation ? validationCount : 0,
-                    shards.read(sc, testSplit), shards.count(testSplit), shards.manifest().rejected());
+                    validationCount > 0 ? shards.read(sc, Split.VAL) : null, validationCount,
+                    testCount > 0 ? shards.read(sc, Split.TEST) : null, testCount, shards.manifest().rejected());
         }
         return new Splits(parallelize(sc, train, recordsPerSlice, job), train.size(),
                 validation.isEmpty() ? null : parallelize(sc, validation, recordsPerSlice, job), validation.size(),
@@ -177,6 +217,20 @@ public record JobData(List<LabeledImage> train, List<LabeledImage> validation, L
         }
         return new Preprocess(p.shorterSide(), p.cropHeight(), p.cropWidth(), p.height(), p.width(), p.normalize(),
                 shards.manifest().mean(), shards.manifest().std());
+    }
+
+    /**
+     * Whether the run will have a validation set, known before Spark starts: a folder tree's {@code val/} (or the
+     * share carved from {@code train/}), a packed dataset's val split, or the held-out share of IDX and CIFAR.
+     */
+    public boolean validates() {
+        if (scan != null) {
+            return !scan.entries(Split.VAL).isEmpty();
+        }
+        if (shards != null) {
+            return shards.count(Split.VAL) > 0;
+        }
+        return !validation.isEmpty();
     }
 
     /** Training, validation and test images before Spark reads them (for a folder tree: as listed). */

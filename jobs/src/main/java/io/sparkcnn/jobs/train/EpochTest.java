@@ -4,23 +4,27 @@ import io.sparkcnn.driver.checkpoint.StatefulListener;
 import io.sparkcnn.driver.engine.EpochStats;
 import io.sparkcnn.driver.eval.DistributedEvaluator;
 import io.sparkcnn.driver.progress.ConsoleReporter;
+import io.sparkcnn.jobs.source.JobData;
 import io.sparkcnn.workers.train.ModelState;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * For a run without a validation set ({@code training.evaluate-every-epoch}): scores the test set after every
- * epoch but the last (whose test score the run reports anyway) and says it, for the history's test curve.
+ * When asked for ({@code training.evaluate-every-epoch}): scores the test set after every epoch and says it, for
+ * the history's test curve and nothing else; no listener reads it, so the test set never picks the model. The last
+ * epoch is skipped when its model is the one the run keeps, whose test score the run reports anyway.
  */
 final class EpochTest implements StatefulListener<EpochTest.State> {
     private final ConsoleReporter reporter;
     private final int epochs;
+    private final Validation validation;
     private EpochEvaluator evaluator;
     private final List<EpochScores.Score> scores = new ArrayList<>();
 
-    EpochTest(ConsoleReporter reporter, int epochs) {
+    EpochTest(ConsoleReporter reporter, int epochs, Validation validation) {
         this.reporter = reporter;
         this.epochs = epochs;
+        this.validation = validation;
     }
 
     /** Called once Spark is up and the test set is distributed, before the first round. */
@@ -30,7 +34,8 @@ final class EpochTest implements StatefulListener<EpochTest.State> {
 
     @Override
     public void onEpochEnd(EpochStats epoch, ModelState state) {
-        if (epoch.epoch() >= epochs) {
+        boolean keptIsLast = validation.bestState().isEmpty();
+        if (epoch.epoch() >= epochs && keptIsLast) {
             return;
         }
         DistributedEvaluator.Scored scored = evaluator.score(epoch.epoch(), state);
@@ -40,7 +45,7 @@ final class EpochTest implements StatefulListener<EpochTest.State> {
     }
 
     EpochScores scores() {
-        return new EpochScores("test", scores);
+        return new EpochScores(JobData.HeldOut.TEST, scores);
     }
 
     @Override

@@ -14,8 +14,9 @@ import java.util.Map;
 
 /**
  * A training job's listeners on the engine, one concern each, and what metrics.json reads from them: the
- * console, the history, the rollbacks, and either validation (with the best model, the plateau schedule, early
- * stopping and its report line) or, without a validation set, the per-epoch test score.
+ * console, the history, the rollbacks, validation when there is a validation set (with the best model, the plateau
+ * schedule, early stopping and its report line), and the per-epoch test score when asked for
+ * ({@code training.evaluate-every-epoch}), which only ever draws a curve.
  * {@code plateau} is null unless the schedule is reduce-on-plateau.
  */
 record RunListeners(ConsoleReporter reporter, RunHistory history, RollbackLog rollbacks, Validation validation,
@@ -28,7 +29,7 @@ record RunListeners(ConsoleReporter reporter, RunHistory history, RollbackLog ro
         Validation validation = new Validation(checkpoints.dir().resolve(BEST_FILE));
         return new RunListeners(reporter, new RunHistory(), new RollbackLog(), validation,
                 schedule == null ? null : new PlateauFeed(validation, schedule, t.plateauPatience(), reporter),
-                new EarlyStopping(validation, t.earlyStoppingPatience()), new EpochTest(reporter, t.epochs()), job);
+                new EarlyStopping(validation, t.earlyStoppingPatience()), new EpochTest(reporter, t.epochs(), validation), job);
     }
 
     /**
@@ -36,7 +37,7 @@ record RunListeners(ConsoleReporter reporter, RunHistory history, RollbackLog ro
      * anything it triggers), validation before the listeners that read its verdict, and the others' states
      * complete before the checkpoint writer the caller adds after them.
      */
-    List<TrainingListener> inOrder(boolean validating) {
+    List<TrainingListener> inOrder(boolean validating, boolean testing) {
         List<TrainingListener> all = new ArrayList<>(List.of(reporter, history, rollbacks));
         if (validating) {
             all.add(validation);
@@ -45,7 +46,8 @@ record RunListeners(ConsoleReporter reporter, RunHistory history, RollbackLog ro
             }
             all.add(earlyStopping);
             all.add(new ValidationReport(reporter, validation, earlyStopping));
-        } else if (job.training().evaluateEveryEpoch()) {
+        }
+        if (testing && job.training().evaluateEveryEpoch()) {
             all.add(epochTest);
         }
         return all;

@@ -2,6 +2,7 @@ package io.sparkcnn.jobs.train;
 
 import io.sparkcnn.driver.eval.DistributedEvaluator;
 import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.source.JobData;
 import io.sparkcnn.jobs.source.Rejected;
 import io.sparkcnn.jobs.architectures.summary.ModelSummary;
 import io.sparkcnn.jobs.report.Environment;
@@ -20,7 +21,7 @@ public final class RunMetrics {
     }
 
     static Map<String, Object> of(JobConfig job, List<String> classNames, RunListeners run,
-                                  DistributedEvaluator.Scored scored, long testImages, ModelSummary summary,
+                                  DistributedEvaluator.Scored scored, JobData.HeldOut scoredOn, ModelSummary summary,
                                   List<Rejected> rejected, String master, String sparkVersion, long began) {
         Evaluation test = scored.evaluation();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -28,12 +29,8 @@ public final class RunMetrics {
         m.put("kind", "train");
         m.put("status", "finished");
         m.put("architecture", job.model().architecture().word());
-        m.put("test_accuracy", test.accuracy());
-        m.put("test_loss", finite(scored.meanLoss()));
-        m.put("test_images", testImages);
-        if (classNames.size() > 5) {
-            m.put("test_top5_accuracy", test.topNAccuracy());
-        }
+        scores(m, scoredOn, test, classNames.size());
+        m.put(scoredOn.key("loss"), finite(scored.meanLoss()));
         double best = run.validation().bestAccuracy();
         m.put("kept_model", Double.isNaN(best) ? "last" : "best-validation");
         m.put("best_epoch", run.validation().bestEpoch());
@@ -59,6 +56,20 @@ public final class RunMetrics {
         m.put("config", job);
         environment(m, job, summary, sparkVersion);
         return m;
+    }
+
+    /**
+     * The final scores under the name of the set they come from ({@code test_accuracy}, or {@code
+     * validation_accuracy} for a tree whose only held-out set is val/), and that name as {@code evaluated_on};
+     * per_class and confusion_matrix are of the same set.
+     */
+    public static void scores(Map<String, Object> m, JobData.HeldOut set, Evaluation e, int classes) {
+        m.put("evaluated_on", set.split());
+        m.put(set.key("accuracy"), e.accuracy());
+        m.put(set.key("images"), set.count());
+        if (classes > 5) {
+            m.put(set.key("top5_accuracy"), e.topNAccuracy());
+        }
     }
 
     /** Rows actual, columns predicted. */

@@ -25,6 +25,7 @@ import io.sparkcnn.jobs.config.AveragingMode;
 import io.sparkcnn.jobs.config.DivergenceAction;
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.config.RateSchedule;
+import io.sparkcnn.jobs.config.SourceFormat;
 import io.sparkcnn.jobs.config.Updater;
 import io.sparkcnn.jobs.spark.SparkSettings;
 import io.sparkcnn.jobs.source.JobData;
@@ -142,6 +143,9 @@ public final class TrainJob {
         String sparkVersion = null;
         try {
             JobData data = preset != null ? preset : JobData.load(job);
+            if (preset == null) {
+                requireValidationWhereSelecting(job, data.validates());
+            }
             NeuralNetwork net = buildNetwork(data);
             NetworkSpec spec = NetworkSpec.of(net);
             // The summary also checks every layer's geometry before any Spark job starts.
@@ -204,19 +208,21 @@ public final class TrainJob {
                     int trainCount = Math.toIntExact(splits.trainCount());
                     int stepsPerEpoch = ceilDiv(ceilDiv(trainCount, plan.workers()), plan.batchSizePerWorker());
                     LearningRateSchedule schedule = schedule(stepsPerEpoch, plateau);
-                    JavaRDD<LabeledImage> testRdd = splits.test();
+                    JobData.HeldOut finalSet = splits.finalSet();
                     JavaRDD<LabeledImage> validationRdd = splits.validation();
                     listening.validation().attach(evaluator(sc, validationRdd, spec, data, "validate"));
-                    listening.epochTest().attach(evaluator(sc, testRdd, spec, data, "test"));
-                    List<TrainingListener> listeners = new ArrayList<>(listening.inOrder(validationRdd != null));
+                    listening.epochTest().attach(evaluator(sc, splits.test(), spec, data, "test"));
+                    List<TrainingListener> listeners = new ArrayList<>(listening.inOrder(validationRdd != null,
+                            splits.test() != null));
                     CheckpointWriter writer = new CheckpointWriter(checkpoints, job.training().checkpointEveryRounds(),
                             firstRoundBlocks, listeners);
                     saved.restore(writer);
                     listeners.add(writer);
                     for (RunInstrument instrument : instruments) {
                         instrument.attach(state -> {
-                            sc.setJobDescription("instrument: test accuracy");
-                            return DistributedEvaluator.evaluate(sc, testRdd, spec, state, data.evalBatches(),
+                            sc.setJobDescription("instrument: " + finalSet.split() + " accuracy");
+                            return DistributedEvaluator.evaluate(sc, finalSet.records(), spec, state,
+                                    data.evalBatches(),
                                     data.classNames(), job.training().evalBatchSize()).accuracy();
                         });
                         listeners.add(instrument);
@@ -236,20 +242,21 @@ public final class TrainJob {
                                 "spark.executor.memory", "1g"), events.describe());
                     }
                     ModelState kept = listening.keptState(result.state());
-                    sc.setJobDescription("final test evaluation");
+                    sc.setJobDescription("final " + finalSet.split() + " evaluation");
                     long inferenceStart = System.nanoTime();
-                    DistributedEvaluator.Scored scored = DistributedEvaluator.scored(sc, testRdd, spec, kept,
-                            data.evalBatches(), data.classNames(), job.training().evalBatchSize());
+                    DistributedEvaluator.Scored scored = DistributedEvaluator.scored(sc, finalSet.records(), spec,
+                            kept, data.evalBatches(), data.classNames(), job.training().evalBatchSize());
                     double inferenceSeconds = (System.nanoTime() - inferenceStart) / 1e9;
-                    Evaluation test = scored.evaluation();
-                    reporter.say("test accuracy %.4f on %,d images (%s)%n%s", test.accuracy(), splits.testCount(),
-                            listening.keptDescription(), TestResultsText.of(test, data.classNames()));
+                    Evaluation scores = scored.evaluation();
+                    reporter.say("%s accuracy %.4f on %,d images (%s)%s%n%s", finalSet.split(), scores.accuracy(),
+                            finalSet.count(), listening.keptDescription(), caveat(finalSet, validationRdd != null),
+                            TestResultsText.of(scores, data.classNames()));
                     kept.applyTo(net);
-                    metrics = RunMetrics.of(job, data.classNames(), listening, scored, splits.testCount(), summary,
+                    metrics = RunMetrics.of(job, data.classNames(), listening, scored, finalSet, summary,
                             splits.rejected(), sc.master(), sc.version(), began);
                     metrics.put("cluster_events", events.toMap());
                     metrics.put("divergence_rollbacks", listening.rollbacks().rollbacks());
-                    metrics.put("inference_images_per_second", splits.testCount() / inferenceSeconds);
+                    metrics.put("inference_images_per_second", finalSet.count() / inferenceSeconds);
                     instruments.forEach(i -> metrics.putAll(i.metrics()));
                     String happened = events.describe();
                     if (!happened.isEmpty()) {
@@ -288,6 +295,17 @@ public final class TrainJob {
         }
     }
 
+    /** What a number from a set other than the test set must not be taken for. */
+    static String caveat(JobData.HeldOut set, boolean validated) {
+        if (!set.flattering()) {
+            return "";
+        }
+        return JobData.HeldOut.VALIDATION.equals(set.split())
+                ? "; no test set: this validation set " + (validated ? "also picked the model, so it flatters it"
+                        : "is the only held-out set")
+                : "; no held-out set: the model was scored on the images it trained on";
+    }
+
     /** Scores a state on {@code records} after an epoch, as a Spark job the UI names "epoch N/M: {@code what}". */
     private EpochEvaluator evaluator(JavaSparkContext sc, JavaRDD<LabeledImage> records, NetworkSpec spec,
                                      JobData data, String what) {
@@ -296,6 +314,25 @@ public final class TrainJob {
             return DistributedEvaluator.scored(sc, records, spec, state, data.evalBatches(), data.classNames(),
                     job.training().evalBatchSize());
         };
+    }
+
+    /**
+     * Early stopping and the plateau schedule follow a validation set, never the test set. The config checks this
+     * when it loads for sources whose validation set is {@code data.validation-fraction}; a folder tree's or a packed
+     * dataset's {@code val/} split is known once its listing or manifest is read, before Spark starts.
+     */
+    static void requireValidationWhereSelecting(JobConfig job, boolean validates) {
+        if (validates) {
+            return;
+        }
+        String problem = job.training().earlyStoppingPatience() > 0 ? "training.early-stopping-patience"
+                : job.training().schedule() == RateSchedule.PLATEAU ? "training.schedule = plateau" : null;
+        if (problem != null) {
+            String where = job.data().format() == SourceFormat.FOLDER ? job.data().root() : job.data().shards();
+            throw new IllegalArgumentException(problem + ": follows a validation set, and " + where + " has no val"
+                    + " split; set data.validation-fraction (for example 0.1) or add a val/ split. The test set never"
+                    + " picks a model.");
+        }
     }
 
     /** The report is a view of metrics.json: a failure to draw it is told, and does not cost the trained model. */

@@ -7,6 +7,7 @@ import io.sparkcnn.driver.checkpoint.StatefulListener;
 import io.sparkcnn.driver.engine.EpochStats;
 import io.sparkcnn.driver.engine.Position;
 import io.sparkcnn.driver.eval.DistributedEvaluator;
+import io.sparkcnn.jobs.source.JobData;
 import io.sparkcnn.workers.train.ModelState;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ final class Validation implements StatefulListener<Validation.State> {
     }
 
     EpochScores scores() {
-        return new EpochScores("validation", scores);
+        return new EpochScores(JobData.HeldOut.VALIDATION, scores);
     }
 
     /** The best model so far, if any epoch was validated. */

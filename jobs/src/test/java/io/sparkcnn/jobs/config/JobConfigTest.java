@@ -56,7 +56,7 @@ class JobConfigTest {
         assertEquals(0.001, config.training().learningRate(), 1e-12);
         // Not in the file: the declared defaults fill in.
         assertEquals(0.9, config.training().momentum(), 1e-12);
-        assertTrue(config.training().evaluateEveryEpoch());
+        assertFalse(config.training().evaluateEveryEpoch(), "the test set is scored once, at the end");
         assertEquals(256, config.training().evalBatchSize());
         assertEquals("local", config.master());
     }
@@ -64,12 +64,12 @@ class JobConfigTest {
     @Test
     void aSetOverridesTheFile() {
         JobConfig config = JobConfig.load(LENET5, List.of("training.epochs=3", "training.updater = nesterov",
-                "training.learning-rate=0.05", "training.evaluate-every-epoch=false"));
+                "training.learning-rate=0.05", "training.evaluate-every-epoch=true"));
 
         assertEquals(3, config.training().epochs());
         assertEquals(Updater.NESTEROV, config.training().updater());
         assertEquals(0.05, config.training().learningRate(), 1e-12);
-        assertFalse(config.training().evaluateEveryEpoch());
+        assertTrue(config.training().evaluateEveryEpoch());
         assertEquals(2, config.training().workers());
     }
 

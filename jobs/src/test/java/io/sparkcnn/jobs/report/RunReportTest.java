@@ -120,6 +120,21 @@ class RunReportTest {
     }
 
     @Test
+    void aRunScoredOnItsValidationSetCallsEveryNumberValidationNotTest(@TempDir Path tmp) throws IOException {
+        Map<String, Object> m = trainingMetrics();
+        m.remove("test_accuracy");
+        m.put("evaluated_on", "validation");
+        m.put("validation_accuracy", 0.7);
+        m.put("validation_images", 30);
+
+        String html = Files.readString(RunReport.write(runDir(tmp, m)));
+
+        assertTrue(html.contains("<dt>validation accuracy</dt><dd>70.00%</dd>"), html);
+        assertTrue(html.contains("<h2>Validation (no test set)</h2>"), html);
+        assertFalse(html.contains("<h2>Test</h2>") || html.contains("test accuracy"), html);
+    }
+
+    @Test
     void withManyClassesTheHeatMapShowsTheMostConfusedOnesAndSaysSo(@TempDir Path tmp) throws IOException {
         // 200 classes, 50 images each, all right except for planted confusions among classes 7, 42, 150 and 199.
         int n = 200;

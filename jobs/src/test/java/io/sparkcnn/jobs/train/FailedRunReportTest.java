@@ -32,7 +32,7 @@ class FailedRunReportTest {
         JobConfig job = JobConfig.load(TrainJobSpec.CONF, List.of("training.evaluate-every-epoch=false",
                 "training.epochs=3"));
         RunListeners run = RunListeners.of(job, SILENT, new CheckpointStore(tmp.resolve("checkpoints"), 2), null);
-        List<TrainingListener> listeners = run.inOrder(false);
+        List<TrainingListener> listeners = run.inOrder(false, true);
         ModelState state = new ModelState(new float[] {1, 2}, new float[0], 4, 1);
         for (int round = 1; round <= 2; round++) {
             for (TrainingListener l : listeners) {

@@ -2,6 +2,7 @@ package io.sparkcnn.jobs.train;
 
 import io.sparkcnn.jobs.cli.Main;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkcnn.driver.progress.ConsoleReporter;
@@ -58,6 +59,7 @@ class FolderJobsSpec {
         JobConfig job = JobConfig.load(new File("../conf/" + conf), overrides);
         Map<String, Object> metrics = new TrainJob(job, tmp.resolve(out), null, SILENT).run();
         assertEquals(Set.of("notes.png", "cut-short.png"), rejectedNames(metrics));
+        assertEquals("test", metrics.get("evaluated_on"), "export-images writes a test/ tree");
         double accuracy = (Double) metrics.get("test_accuracy");
         assertTrue(accuracy > 0.6, "far above chance (0.1): " + accuracy);
         return metrics;
@@ -68,6 +70,41 @@ class FolderJobsSpec {
         Map<String, Object> metrics = trainReportingThePlantedFiles("fashion-folder.conf", "data.root=" + tree,
                 "folder-run");
         assertTrue(((Number) metrics.get("examples_trained")).longValue() > 0);
+    }
+
+    @Test
+    void aTreeWithTrainAndValButNoTestReportsValidationNumbersNeverTestOnes() throws Exception {
+        Path trainVal = tmp.resolve("train-val");
+        assertEquals(0, Main.commandLine().execute("export-images", "--out", trainVal.toString(), "--train-limit",
+                "600", "--test-limit", "200"));
+        Files.move(trainVal.resolve("test"), trainVal.resolve("val"));
+        JobConfig job = JobConfig.load(new File("../conf/fashion-folder.conf"), List.of("data.root=" + trainVal,
+                "data.validation-fraction=0", "training.epochs=2", "training.averaging-frequency=5",
+                "training.evaluate-every-epoch=true"));
+        java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+        Path out = tmp.resolve("train-val-run");
+
+        Map<String, Object> metrics = new TrainJob(job, out, null, new ConsoleReporter(new PrintStream(console,
+                true))).run();
+
+        assertEquals("validation", metrics.get("evaluated_on"));
+        assertEquals(200L, ((Number) metrics.get("validation_images")).longValue());
+        assertTrue((Double) metrics.get("validation_accuracy") > 0.2, "above chance: " + metrics);
+        assertEquals("best-validation", metrics.get("kept_model"), "val/ picks the model");
+        for (String key : metrics.keySet()) {
+            assertFalse(key.startsWith("test_"), "no test set, so no test number: " + key);
+        }
+        for (Object row : (List<?>) metrics.get("history")) {
+            assertTrue(((Map<?, ?>) row).containsKey("validation_accuracy"), "val/ is validated every epoch");
+            assertFalse(((Map<?, ?>) row).containsKey("test_accuracy"), row.toString());
+        }
+        String printed = console.toString();
+        assertFalse(printed.contains("test accuracy"), printed);
+        assertTrue(printed.contains("validation accuracy"), printed);
+        String page = Files.readString(out.resolve("report.html"));
+        assertTrue(page.contains("validation accuracy") && page.contains("<h2>Validation (no test set)</h2>"),
+                "the report says which split its numbers come from");
+        assertFalse(page.contains("test accuracy</"), "no number in the report is called test accuracy");
     }
 
     @Test

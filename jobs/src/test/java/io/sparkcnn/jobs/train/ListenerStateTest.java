@@ -197,17 +197,32 @@ class ListenerStateTest {
 
     @Test
     void theTestScoresOfEarlierEpochsComeBackFromTheCheckpoint() {
-        EpochTest uninterrupted = new EpochTest(reporter, 3);
+        Validation none = new Validation(dir.resolve("checkpoints").resolve(RunListeners.BEST_FILE));
+        EpochTest uninterrupted = new EpochTest(reporter, 3, none);
         uninterrupted.attach(accuracies(0.4, 0.6, 0.8));
         uninterrupted.onEpochEnd(epoch(1), stateAfter(1));
         uninterrupted.onEpochEnd(epoch(2), stateAfter(2));
 
-        EpochTest resumed = new EpochTest(reporter, 3);
+        EpochTest resumed = new EpochTest(reporter, 3, none);
         assertTrue(throughACheckpoint(uninterrupted).restore(resumed));
         assertEquals(uninterrupted.state(), resumed.state());
         assertEquals(0.6, resumed.scores().of(2).orElseThrow().accuracy(), 1e-12);
         resumed.onEpochEnd(epoch(3), stateAfter(3));
         assertTrue(resumed.scores().of(3).isEmpty(), "the last epoch is left to the final test");
+    }
+
+    @Test
+    void withAValidationSetThePerEpochTestAlsoScoresTheLastEpochSinceTheKeptModelMayBeAnEarlierOne() {
+        Validation validation = new Validation(dir.resolve("checkpoints").resolve(RunListeners.BEST_FILE));
+        validation.attach(accuracies(0.7, 0.6));
+        EpochTest test = new EpochTest(reporter, 2, validation);
+        test.attach(accuracies(0.5, 0.55));
+        for (int e = 1; e <= 2; e++) {
+            validation.onEpochEnd(epoch(e), stateAfter(e));
+            test.onEpochEnd(epoch(e), stateAfter(e));
+        }
+        assertEquals(1, validation.bestEpoch(), "validation, not the test set, picked epoch 1");
+        assertEquals(0.55, test.scores().of(2).orElseThrow().accuracy(), 1e-12);
     }
 
     @Test

@@ -38,8 +38,9 @@ public class TrainJobSpec {
 
     @Test
     void leNet5LearnsFashionMnistFarBeyondChanceAndWritesALoadableModel(@TempDir Path tmp) throws Exception {
+        // training.evaluate-every-epoch left at its default: the test set is scored once, at the end.
         JobConfig job = JobConfig.load(CONF, List.of("data.train-limit=8000", "data.test-limit=2000",
-                "training.epochs=2", "training.evaluate-every-epoch=false"));
+                "training.epochs=2"));
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Path out = tmp.resolve("run");
 
@@ -53,12 +54,17 @@ public class TrainJobSpec {
         assertTrue(metrics.get("wall_seconds").asDouble() > 0);
         assertEquals(2, metrics.get("history").size());
         assertEquals(16000, metrics.get("examples_trained").asLong(), "every example once per epoch");
+        assertEquals("test", metrics.get("evaluated_on").asText());
+        assertEquals(2000, metrics.get("test_images").asInt());
+        metrics.get("history").forEach(row -> assertFalse(row.has("test_accuracy"),
+                "no epoch is scored on the test set by default: " + row));
 
         MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(out.resolve("model.zip").toFile());
         assertEquals(431_080, restored.numParams(), "LeNet-5 (Caffe form) for 28x28x1 and 10 classes");
         String printed = console.toString();
         assertTrue(printed.contains("block 1/"), "a progress line per round:\n" + printed);
         assertTrue(printed.contains("Ankle boot"), "the confusion matrix names the classes:\n" + printed);
+        assertEquals(1, printed.split("test accuracy", -1).length - 1, "one test score, the final one:\n" + printed);
         assertFalse(Files.exists(tmp.resolve(".run.incomplete")), "no staging folder is left behind");
     }
 
