@@ -56,7 +56,8 @@ final class RoundTask implements Function2<Integer, Iterator<LabeledImage>, Iter
         // partition index is the worker's, as EpochBlocks.round numbers a round's partitions.
         Nd4j.getRandom().setSeed(Seeds.of(plan.seed(), "worker-step", epoch, firstBlock, partition));
         int steps = blocks * plan.averagingFrequency();
-        Iterator<DataSet> batches = batchMaker.minibatches(thisRound, plan.batchSizePerWorker(), plan.seed(), epoch);
+        Iterator<DataSet> batches = batchMaker.trainingMinibatches(thisRound, plan.batchSizePerWorker(), plan.seed(),
+                epoch, firstBlock, plan.averagingFrequency(), partition);
         try {
             return NetworkCache.withNetwork(network,
                     net -> LocalTrainer.train(net, state.value(), batches, steps, learningRate)

@@ -13,6 +13,7 @@ import io.sparkcnn.jobs.architectures.ConvStack;
 import io.sparkcnn.jobs.source.BadDataPolicy;
 import io.sparkcnn.workers.augment.AugmentPipeline;
 import io.sparkcnn.workers.augment.AugmentRegistry;
+import io.sparkcnn.workers.augment.BatchRecipe;
 import io.sparkcnn.workers.augment.Preprocess;
 import io.sparkcnn.workers.data.CifarLabels;
 import io.sparkcnn.workers.image.Image;
@@ -206,6 +207,16 @@ public final class JobConfig {
         public int earlyStoppingPatience() { return c.get(JobKeys.TRAINING_EARLY_STOPPING_PATIENCE); }
         public int checkpointEveryRounds() { return c.get(JobKeys.TRAINING_CHECKPOINT_EVERY_ROUNDS); }
         public boolean evaluateEveryEpoch() { return c.get(JobKeys.TRAINING_EVALUATE_EVERY_EPOCH); }
+        public double labelSmoothing() { return c.get(JobKeys.TRAINING_LABEL_SMOOTHING); }
+        public double mixupAlpha() { return c.get(JobKeys.TRAINING_MIXUP_ALPHA); }
+        public double mixupP() { return c.get(JobKeys.TRAINING_MIXUP_P); }
+        public double cutmixAlpha() { return c.get(JobKeys.TRAINING_CUTMIX_ALPHA); }
+        public double cutmixP() { return c.get(JobKeys.TRAINING_CUTMIX_P); }
+
+        /** What the training task does to each whole minibatch: label smoothing, mixup, cutmix. */
+        public BatchRecipe batchRecipe() {
+            return new BatchRecipe(labelSmoothing(), mixupAlpha(), mixupP(), cutmixAlpha(), cutmixP());
+        }
         public int evalBatchSize() { return c.get(JobKeys.TRAINING_EVAL_BATCH_SIZE); }
         public DivergenceAction onDivergence() { return c.get(JobKeys.TRAINING_ON_DIVERGENCE); }
         public double divergenceRateFactor() { return c.get(JobKeys.TRAINING_DIVERGENCE_RATE_FACTOR); }
@@ -381,6 +392,8 @@ public final class JobConfig {
             r.problems.add("training.adaptive-averaging.high: " + t.adaptiveHigh() + " must be above"
                     + " training.adaptive-averaging.low (" + t.adaptiveLow() + "), or k could both double and halve.");
         }
+        requireAlphaWithP(r, config, JobKeys.TRAINING_MIXUP_ALPHA, JobKeys.TRAINING_MIXUP_P);
+        requireAlphaWithP(r, config, JobKeys.TRAINING_CUTMIX_ALPHA, JobKeys.TRAINING_CUTMIX_P);
         if (m.channelsLast() && r.valid(JobKeys.MODEL_ARCHITECTURE) && m.architecture() != Architecture.LENET5) {
             r.problems.add("model.data-format: NHWC is built for lenet5 only; use NCHW for '" + m.architecture()
                     + "'.");
@@ -403,6 +416,14 @@ public final class JobConfig {
                     r.problems.add("data.augment: " + e.getMessage());
                 }
             });
+        }
+    }
+
+    /** A mixing probability set without its alpha would silently do nothing. */
+    private static void requireAlphaWithP(Reader r, JobConfig config, Param<Double> alpha, Param<Double> p) {
+        if (r.valid(alpha, p) && config.get(alpha) == 0 && !config.get(p).equals(p.defaultValue())) {
+            r.problems.add(p.key() + ": only applies with " + alpha.key() + " above 0 (for example 0.2); set both,"
+                    + " or neither.");
         }
     }
 

@@ -191,6 +191,22 @@ public final class JobKeys {
             "training.evaluate-every-epoch", false, "Also score the test set after every epoch, for its curve in"
                     + " metrics.json and the report only: it never picks the model, stops the run or moves the"
                     + " schedule (a validation set does). Off: the test set is scored once, at the end."));
+    public static final Param<Double> TRAINING_LABEL_SMOOTHING = declare(Param.number("training.label-smoothing",
+            0.0, "eps: training targets become (1 - eps) * one-hot + eps / classes (Szegedy et al. 2016; 0.1 is"
+                    + " usual); evaluation scores against the plain labels. 0: off.", unitInterval()));
+    public static final Param<Double> TRAINING_MIXUP_ALPHA = declare(Param.number("training.mixup.alpha", 0.0,
+            "Mixup (Zhang et al. 2018), per training minibatch on the workers: lambda ~ Beta(alpha, alpha), every"
+                    + " image and its target mixed as lambda * itself + (1 - lambda) * another image of the batch"
+                    + " (0.2 to 0.4 for ImageNet, 1 for CIFAR). 0: off.", gtEq(0.0)));
+    public static final Param<Double> TRAINING_MIXUP_P = declare(Param.number("training.mixup.p", 1.0,
+            "With mixup.alpha: the probability that a minibatch is mixed.", inInterval(0, 1, true, true)));
+    public static final Param<Double> TRAINING_CUTMIX_ALPHA = declare(Param.number("training.cutmix.alpha", 0.0,
+            "CutMix (Yun et al. 2019), per training minibatch: lambda ~ Beta(alpha, alpha), a box of (1 - lambda)"
+                    + " of the image area, placed uniformly and clipped to the image, pasted from another image of"
+                    + " the batch, the targets weighted by the areas actually kept (1 is usual). With mixup too, a"
+                    + " batch gets cutmix with probability cutmix.p, else mixup with mixup.p. 0: off.", gtEq(0.0)));
+    public static final Param<Double> TRAINING_CUTMIX_P = declare(Param.number("training.cutmix.p", 1.0,
+            "With cutmix.alpha: the probability that a minibatch gets a box.", inInterval(0, 1, true, true)));
     public static final Param<Integer> TRAINING_EVAL_BATCH_SIZE = declare(Param.integer("training.eval-batch-size",
             256, "Minibatch size for evaluation.", gtEq(1)));
     public static final Param<DivergenceAction> TRAINING_ON_DIVERGENCE = declare(Param.choice(

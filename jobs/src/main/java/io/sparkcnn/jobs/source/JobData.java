@@ -11,6 +11,7 @@ import io.sparkcnn.workers.data.ImageBatches;
 import io.sparkcnn.workers.data.ImageShape;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.data.RawBatches;
+import io.sparkcnn.workers.data.RecipeBatches;
 import io.sparkcnn.workers.image.Image;
 import io.sparkcnn.workers.data.DataException;
 import io.sparkcnn.workers.data.folder.FolderScan;
@@ -197,8 +198,8 @@ public record JobData(List<LabeledImage> train, List<LabeledImage> validation, L
         }
         ImageShape input = new ImageShape(d.channels() == 0 ? 3 : d.channels(), height, width);
         int classes = names.size();
-        BatchMaker trainBatches = new ImageBatches(null, input, classes, new ImageTransforms(p, d.augment()),
-                d.prefetch());
+        BatchMaker trainBatches = RecipeBatches.of(new ImageBatches(null, input, classes,
+                new ImageTransforms(p, d.augment()), d.prefetch()), job.training().batchRecipe());
         BatchMaker evalBatches = new ImageBatches(null, input, classes, ImageTransforms.evaluation(p), d.prefetch());
         checkAugmentationKeepsTheShape(job, new ImageShape(input.channels(), Math.max(height, p.shorterSide()),
                 Math.max(width, p.shorterSide())), input);
@@ -277,11 +278,13 @@ public record JobData(List<LabeledImage> train, List<LabeledImage> validation, L
         // The foundation's fast path, when nothing but the /255 scaling is asked for.
         boolean plain = input.equals(stored) && d.augment().steps().isEmpty() && p.shorterSide() == 0
                 && p.cropHeight() == 0 && p.height() == 0 && p.normalize() == Preprocess.Normalize.SCALE;
-        BatchMaker trainBatches = plain ? new RawBatches(stored, classes)
+        BatchMaker evalBatches = plain ? new RawBatches(stored, classes)
+                : new ImageBatches(stored, input, classes, ImageTransforms.evaluation(d.preprocess()), d.prefetch());
+        BatchMaker images = plain ? evalBatches
                 : new ImageBatches(stored, input, classes, new ImageTransforms(d.preprocess(), d.augment()),
                         d.prefetch());
-        BatchMaker evalBatches = plain ? trainBatches
-                : new ImageBatches(stored, input, classes, ImageTransforms.evaluation(d.preprocess()), d.prefetch());
+        // Label smoothing, mixup and cutmix reach the training task only: evaluation scores the plain labels.
+        BatchMaker trainBatches = RecipeBatches.of(images, job.training().batchRecipe());
         checkAugmentationKeepsTheShape(job, stored, input);
         return new JobData(List.of(), List.of(), List.of(), classNames, stored, input, trainBatches, evalBatches,
                 null, null);

@@ -146,6 +146,12 @@ class JobConfigTest {
         "training.adaptive-averaging.max-multiple, 0",
         "training.adaptive-averaging.low, -0.1",
         "training.adaptive-averaging.high, 0",
+        "training.label-smoothing, 1",
+        "training.label-smoothing, -0.1",
+        "training.mixup.alpha, -1",
+        "training.mixup.p, 1.5",
+        "training.cutmix.alpha, -0.5",
+        "training.cutmix.p, -0.1",
     })
     void anInvalidValueIsRefusedNamingItsKey(String key, String value) {
         ConfigError e = assertThrows(ConfigError.class,
@@ -173,6 +179,38 @@ class JobConfigTest {
                 "training.adaptive-averaging.low=2", "training.adaptive-averaging.high=1")));
 
         assertTrue(e.getMessage().contains("training.adaptive-averaging.high: 1.0 must be above"), e.getMessage());
+    }
+
+    @Test
+    void theBatchRecipeIsOffByDefaultAndTakesItsKeys() {
+        assertTrue(JobConfig.load(LENET5, List.of()).training().batchRecipe().isNone(), "off: today's batches");
+        JobConfig on = JobConfig.load(LENET5, List.of("training.label-smoothing=0.1", "training.mixup.alpha=0.2",
+                "training.cutmix.alpha=1", "training.cutmix.p=0.5"));
+
+        assertEquals(new io.sparkcnn.workers.augment.BatchRecipe(0.1, 0.2, 1.0, 1.0, 0.5),
+                on.training().batchRecipe());
+    }
+
+    @Test
+    void everyShippedJobThatPicksAModelHoldsOutAValidationSplit() {
+        File[] jobs = LENET5.getParentFile().listFiles((d, name) -> name.endsWith(".conf"));
+        assertTrue(jobs.length > 10);
+        for (File file : jobs) {
+            JobConfig job = JobConfig.load(file, List.of());
+            boolean picks = job.training().earlyStoppingPatience() > 0
+                    || job.training().schedule() == RateSchedule.PLATEAU;
+            if (picks) {
+                assertTrue(job.data().validationFraction() > 0, file + " stops or schedules on validation");
+            }
+        }
+    }
+
+    @Test
+    void aMixingProbabilityWithoutItsAlphaIsRefusedNamingBothKeys() {
+        ConfigError e = assertThrows(ConfigError.class, () -> JobConfig.load(LENET5, List.of("training.mixup.p=0.5")));
+
+        assertTrue(e.getMessage().contains("training.mixup.p: only applies with training.mixup.alpha above 0"),
+                e.getMessage());
     }
 
     @Test

@@ -190,6 +190,24 @@ public class TrainJobSpec {
     }
 
     @Test
+    void aRunWithLabelSmoothingMixupAndCutmixIsReproducedBitForBitAndDiffersFromARunWithout(@TempDir Path tmp)
+            throws Exception {
+        List<String> recipe = small("training.epochs=1", "data.train-limit=1200", "training.label-smoothing=0.1",
+                "training.mixup.alpha=0.4", "training.cutmix.alpha=1", "training.cutmix.p=0.5");
+        Map<String, Object> first = quietly(new TrainJob(JobConfig.load(CONF, recipe), tmp.resolve("a"), null, SILENT));
+        quietly(new TrainJob(JobConfig.load(CONF, recipe), tmp.resolve("b"), null, SILENT));
+        quietly(new TrainJob(JobConfig.load(CONF, small("training.epochs=1", "data.train-limit=1200")),
+                tmp.resolve("off"), null, SILENT));
+
+        assertArrayEquals(params(tmp.resolve("a/model.zip")), params(tmp.resolve("b/model.zip")), 0f,
+                "every mix is drawn from the seed, epoch, block and worker");
+        assertFalse(java.util.Arrays.equals(params(tmp.resolve("a/model.zip")), params(tmp.resolve("off/model.zip"))),
+                "the recipe reaches the training task");
+        assertEquals(1200L, ((Number) first.get("examples_trained")).longValue());
+        assertTrue((Double) first.get("test_accuracy") > 0.3, "it still learns: " + first.get("test_accuracy"));
+    }
+
+    @Test
     void fineTuningReplacesTheOutputLayerAndLeavesTheFrozenLayersUnchanged(@TempDir Path tmp) throws Exception {
         JobConfig base = JobConfig.load(CONF, small("training.epochs=1"));
         Path first = tmp.resolve("base");

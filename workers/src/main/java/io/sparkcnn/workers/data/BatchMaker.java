@@ -11,6 +11,16 @@ import org.nd4j.linalg.dataset.DataSet;
 public interface BatchMaker extends Serializable {
     Iterator<DataSet> minibatches(Iterator<LabeledImage> records, int batchSize, long seed, int epoch);
 
+    /**
+     * A training task's minibatches: those of {@link #minibatches}, for worker {@code worker}'s round of
+     * {@code epoch} that starts at block {@code firstBlock} (blocks of {@code tau} steps), the ids a maker with
+     * batch-level draws ({@link RecipeBatches}: mixup, cutmix) seeds each step from.
+     */
+    default Iterator<DataSet> trainingMinibatches(Iterator<LabeledImage> records, int batchSize, long seed, int epoch,
+                                                  int firstBlock, int tau, int worker) {
+        return minibatches(records, batchSize, seed, epoch);
+    }
+
     /** Releases what an iterator from {@link #minibatches} holds (a prefetch thread), if anything. */
     static void close(Iterator<DataSet> batches) {
         if (batches instanceof AutoCloseable closeable) {
