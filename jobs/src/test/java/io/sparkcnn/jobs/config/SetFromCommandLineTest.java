@@ -93,7 +93,12 @@ class SetFromCommandLineTest {
         set("training.plateau-patience", "3", 3);
         set("training.early-stopping-patience", "2", 2, "data.validation-fraction=0.1");
         set("training.checkpoint-every-rounds", "10", 10);
-        set("training.evaluate-every-epoch", "false", false);
+        set("training.evaluate-every-epoch", "true", true);
+        set("training.label-smoothing", "0.1", 0.1);
+        set("training.mixup.alpha", "0.2", 0.2);
+        set("training.mixup.p", "0.5", 0.5, "training.mixup.alpha=0.2");
+        set("training.cutmix.alpha", "1", 1.0);
+        set("training.cutmix.p", "0.5", 0.5, "training.cutmix.alpha=1");
         set("training.eval-batch-size", "128", 128);
         set("training.on-divergence", "rollback", DivergenceAction.ROLLBACK);
         set("training.divergence-rate-factor", "0.25", 0.25);
