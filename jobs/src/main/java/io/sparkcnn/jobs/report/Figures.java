@@ -96,7 +96,56 @@ final class Figures {
         if (!chart.getStyler().isYAxisLogarithmic()) {
             padYAxis(chart, drawn);
         }
+        wholeEpochTicks(chart, drawn);
         return chart;
+    }
+
+    /**
+     * Ticks the epoch axis at whole epochs. Left to itself XChart ticks evenly spaced x values at the data points
+     * (0.01, 0.41, 0.82, ... for rounds), so the axis is set to whole-epoch ends and an invisible anchor series
+     * makes the x values unevenly spaced, which sends XChart to its nice-number ticks (1, 2 or 5 times
+     * a power of ten). The spacing hint then asks for a step of at least one epoch: XChart's first step is
+     * {@code span * hint / plotWidth} rounded to a nice number, and the plot is narrower than the chart. A
+     * one-epoch axis ticks 0, 0.5 and 1 (a step of one would leave no room under XChart's own limit). A label
+     * function that blanks fractions is no way out: XChart loops until all labels differ.
+     */
+    private static void wholeEpochTicks(XYChart chart, List<Curve> curves) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (Curve c : curves) {
+            for (int i = 0; i < c.x().length; i++) {
+                if (Double.isFinite(c.x()[i]) && Double.isFinite(c.y()[i])) {
+                    min = Math.min(min, c.x()[i]);
+                    max = Math.max(max, c.x()[i]);
+                }
+            }
+        }
+        double lo = Math.floor(min);
+        double hi = Math.max(Math.ceil(max), lo + 1);
+        chart.getStyler().setXAxisMin(lo);
+        chart.getStyler().setXAxisMax(hi);
+        chart.getStyler().setXAxisTickMarkSpacingHint((int) Math.ceil(WIDTH / Math.max(2, hi - lo)));
+        double yAnchor = chart.getStyler().getYAxisMin() != null ? chart.getStyler().getYAxisMin()
+                : firstFinite(curves);
+        // XChart adds the axis ends to the data's x values before it tests their spacing; a point between the ends
+        // that no round sits at (an irrational share of the span) is what breaks the even spacing.
+        double between = lo + (hi - lo) * (Math.sqrt(2) - 1);
+        XYSeries anchor = chart.addSeries(" ", new double[] {lo, between, hi},
+                new double[] {yAnchor, yAnchor, yAnchor});
+        anchor.setMarker(SeriesMarkers.NONE);
+        anchor.setLineColor(new Color(0, 0, 0, 0));
+        anchor.setShowInLegend(false);
+    }
+
+    private static double firstFinite(List<Curve> curves) {
+        for (Curve c : curves) {
+            for (double v : c.y()) {
+                if (Double.isFinite(v)) {
+                    return v;
+                }
+            }
+        }
+        return 0;
     }
 
 

@@ -228,4 +228,64 @@ class RunReportTest {
         assertArrayEquals(new double[] {0.25, 1.0, 1.5}, RunReport.roundPositions(current), 1e-12);
         assertArrayEquals(new double[] {0.25, 1.0, 1.5}, RunReport.roundPositions(older), 1e-12);
     }
+
+    /**
+     * Issue 18, item 8: the per-round figures labelled the epoch axis at the rounds' positions (0.01, 0.41,
+     * 0.82, ...). The labels must be whole epochs for runs of any length, and a one-epoch run may add its half.
+     */
+    @Test
+    void theEpochAxisIsLabelledAtWholeEpochs() throws Exception {
+        for (int epochs : new int[] {2, 3, 8, 30, 200}) {
+            List<String> labels = xTickLabels(roundCurveChart(epochs, 37), epochs);
+            assertTrue(labels.size() >= 2, epochs + " epochs: " + labels);
+            for (String label : labels) {
+                assertTrue(label.matches("\\d+"), epochs + " epochs, label '" + label + "' of " + labels);
+            }
+            assertTrue(labels.contains("0") || labels.contains("1"), epochs + " epochs: " + labels);
+        }
+        List<String> one = xTickLabels(roundCurveChart(1, 10), 1);
+        assertTrue(one.containsAll(List.of("0", "1")), one.toString());
+        for (String label : one) {
+            assertTrue(label.matches("\\d+|0\\.5"), "one epoch, label '" + label + "' of " + one);
+        }
+    }
+
+    /** A loss-per-round curve, as the report draws it, of {@code epochs} epochs of {@code rounds} rounds. */
+    private static org.knowm.xchart.XYChart roundCurveChart(int epochs, int rounds) {
+        double[] x = new double[epochs * rounds];
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i + 1) / (double) rounds;
+            y[i] = 2.0 / (1 + i);
+        }
+        org.knowm.xchart.XYChart chart = Figures.lineChart("Loss", "epoch", "loss", List.of(
+                new Figures.Curve("training, per round", x, y, false)), false);
+        // XChart works out its ticks while it paints.
+        org.knowm.xchart.BitmapEncoder.getBufferedImage(chart);
+        return chart;
+    }
+
+    /**
+     * The x axis's tick labels within 0 to {@code epochs} (XChart computes one step more at each end and draws
+     * only those on the axis), read through XChart's internals: package-private there, no public getter.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<String> xTickLabels(org.knowm.xchart.XYChart chart, int epochs) throws Exception {
+        java.lang.reflect.Method pair = org.knowm.xchart.internal.chartpart.Chart.class
+                .getDeclaredMethod("getAxisPair");
+        pair.setAccessible(true);
+        Object axisPair = pair.invoke(chart);
+        Object xAxis = axisPair.getClass().getMethod("getXAxis").invoke(axisPair);
+        Object ticks = xAxis.getClass().getMethod("getAxisTickCalculator").invoke(xAxis);
+        java.lang.reflect.Method labels = ticks.getClass().getMethod("getTickLabels");
+        labels.setAccessible(true);
+        List<String> shown = new ArrayList<>();
+        for (String label : (List<String>) labels.invoke(ticks)) {
+            double value = Double.parseDouble(label.replace(",", ""));
+            if (value >= 0 && value <= epochs) {
+                shown.add(label);
+            }
+        }
+        return shown;
+    }
 }
