@@ -5,6 +5,7 @@ import io.sparkcnn.driver.engine.RoundStats;
 import io.sparkcnn.driver.progress.ConsoleReporter;
 import io.sparkcnn.jobs.train.RunInstrument;
 import io.sparkcnn.workers.train.ModelState;
+import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
@@ -30,6 +31,7 @@ final class BenchListener implements RunInstrument {
     private long bytesFromWorkers;
     private boolean stop;
     private long storageMemory = -1;
+    private long heapUsedPeak;
 
     BenchListener(Race race, ConsoleReporter reporter) {
         this.race = new Race.Log(race);
@@ -50,6 +52,9 @@ final class BenchListener implements RunInstrument {
             SparkContext.getOrCreate().getExecutorMemoryStatus().values()
                     .foreach(maxAndFree -> storageMemory += (Long) maxAndFree._1());
         }
+        // The heap in use at each round's end, garbage included: an upper bound of what the run needs, driver and
+        // (in local mode) executor together.
+        heapUsedPeak = Math.max(heapUsedPeak, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         rounds++;
         examples += round.examples();
         wallNanos += round.wallNanos();
@@ -83,6 +88,8 @@ final class BenchListener implements RunInstrument {
         m.put("bytes_to_workers_per_round", rounds == 0 ? null : bytesToWorkers / rounds);
         m.put("bytes_from_workers_per_round", rounds == 0 ? null : bytesFromWorkers / rounds);
         m.put("storage_memory_bytes", storageMemory < 0 ? null : storageMemory);
+        m.put("driver_heap_used_peak_bytes", heapUsedPeak);
+        m.put("driver_heap_max_bytes", Runtime.getRuntime().maxMemory());
         m.putAll(race.metrics());
         return m;
     }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 
 /** The benchmark's command line (scripts/bench): its rows, its measurements and its report. */
 @Command(name = "spark-cnn-bench", mixinStandardHelpOptions = true, subcommands = {BenchTrain.class,
-        Baseline.class, GemmPeak.class, PipelineBench.class, SparkMlBench.class, JpegTree.class, BenchReport.class,
+        Baseline.class, GemmPeak.class, PipelineBench.class, SparkMlBench.class, JpegTree.class, ImageNetTree.class, BenchReport.class,
         Scaling.class},
         description = "The benchmark of spark-cnn against plain DL4J, stock dl4j-spark and DJL/PyTorch.")
 public final class BenchMain {

@@ -43,6 +43,30 @@ class BenchReportTest {
     }
 
     @Test
+    void rowNReportsTheTreesListingCheckEpochSetupAndHeapAgainstItsTargetsAndScoresOnValidation() throws Exception {
+        write("n/metrics.json", "{\"master\": \"local[2]\", \"train_images_per_second\": 800,"
+                + " \"evaluated_on\": \"validation\", \"validation_accuracy\": 0.42, \"data_load_seconds\": 12.5,"
+                + " \"data_distribute_seconds\": 400, \"driver_heap_used_peak_bytes\": 1500000000,"
+                + " \"driver_heap_max_bytes\": 2147483648,"
+                + " \"history\": [{\"epoch\": 1, \"seconds\": 1600, \"setup_seconds\": 64}]}");
+        write("imagenet.json", "{\"train_files\": 1190000, \"val_files\": 10000, \"bytes\": 7000000000}");
+        Path json = dir.resolve("bench.json");
+        int exit = BenchMain.commandLine().execute("bench-report", "--json", json.toString(), "--imagenet",
+                dir.resolve("imagenet.json").toString(), "n. imagenet=" + dir.resolve("n"));
+        assertEquals(0, exit);
+        JsonNode out = new ObjectMapper().readTree(json.toFile());
+        JsonNode n = out.get("imagenet_tree");
+        assertEquals(3000, n.get("check_images_per_second").asDouble(), 1e-9);
+        assertEquals(0.04, n.get("epoch_setup_share").asDouble(), 1e-9);
+        assertEquals(0.42, out.get("rows").get(0).get("test_accuracy").asDouble(), 1e-9);
+        String md = out.get("markdown").asText();
+        assertTrue(md.contains("0.4200 (validation)"), md);
+        assertTrue(md.contains("| 1,200,000, 7.00 GB |"), md);
+        assertTrue(md.contains("64.0 s of a 1600 s epoch: 4.0% (target < 5%): met"), md);
+        assertTrue(md.contains("1.50 GB of 2.15 GB (target < 2 GB): met"), md);
+    }
+
+    @Test
     void theTargetsAreRatiosWithinTheRunAndAnUnfinishedStockRaceGivesOnlyAnUpperBound() throws Exception {
         write("a/metrics.json", "{\"train_images_per_second\": 500, \"test_accuracy\": 0.9,"
                 + " \"seconds_to_target\": 400}");

@@ -105,18 +105,22 @@ public final class AveragingTrainer {
         double rateScale = 1;
         int rollbacks = 0;
         for (int epoch = from.epoch(); epoch <= plan.epochs(); epoch++) {
+            long epochStart = System.nanoTime();
+            // The Spark UI groups an epoch's jobs (its setup, its rounds, then the listeners' validation) under one
+            // name.
+            sc.setJobGroup(jobGroup(epoch), String.format("epoch %d/%d", epoch, plan.epochs()), false);
+            sc.setJobDescription(String.format("epoch %d/%d: dealing the records into blocks", epoch, plan.epochs()));
             EpochShards dealt = EpochShards.deal(recordCount, plan.workers(), plan.seed(), epoch);
             EpochBlocks shards = Sharder.blocksFor(sc, records, dealt, plan.batchSizePerWorker(),
                     plan.averagingFrequency());
+            shards.writeBlocks();
+            double setupSeconds = (System.nanoTime() - epochStart) / 1e9;
             int blocksInEpoch = shards.layout().blocksPerWorker();
-            long epochStart = System.nanoTime();
             long examples = 0;
             long minibatches = 0;
             double lossSum = 0;
             double overheadSum = 0;
             int firstBlock = epoch == from.epoch() ? from.block() : 0;
-            // The Spark UI groups an epoch's jobs (its rounds, then the listener's validation) under one name.
-            sc.setJobGroup(jobGroup(epoch), String.format("epoch %d/%d", epoch, plan.epochs()), false);
             int roundsRun = 0;
             for (int block = firstBlock; block < blocksInEpoch; ) {
                 // The epoch's last round takes only the blocks left.
@@ -173,7 +177,7 @@ public final class AveragingTrainer {
             }
             shards.release();
             EpochStats epochStats = new EpochStats(epoch, roundsRun, examples, lossSum / minibatches,
-                    (System.nanoTime() - epochStart) / 1e9, overheadSum / Math.max(1, roundsRun));
+                    (System.nanoTime() - epochStart) / 1e9, setupSeconds, overheadSum / Math.max(1, roundsRun));
             history.add(epochStats);
             for (TrainingListener l : listeners) {
                 l.onEpochEnd(epochStats, state);

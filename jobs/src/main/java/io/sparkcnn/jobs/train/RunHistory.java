@@ -33,7 +33,8 @@ final class RunHistory implements StatefulListener<RunHistory.State> {
     public void onEpochEnd(EpochStats epoch, ModelState state) {
         trainingSeconds += epoch.seconds();
         epochs.add(new EpochRow(epoch.epoch(), epoch.rounds(), epoch.examples(), epoch.meanLoss(),
-                epoch.imagesPerSecond(), epoch.seconds(), epoch.overheadShare(), RunMetrics.finite(learningRate)));
+                epoch.imagesPerSecond(), epoch.seconds(), epoch.overheadShare(), RunMetrics.finite(learningRate),
+                epoch.setupSeconds()));
     }
 
     int epochsRun() {
@@ -66,6 +67,7 @@ final class RunHistory implements StatefulListener<RunHistory.State> {
             row.put("train_loss", e.trainLoss());
             row.put("images_per_second", e.imagesPerSecond());
             row.put("seconds", e.seconds());
+            row.put("setup_seconds", e.setupSeconds());
             row.put("averaging_overhead_share", e.averagingOverheadShare());
             row.put("learning_rate", e.learningRate());
             for (EpochScores s : scores) {
@@ -103,8 +105,9 @@ final class RunHistory implements StatefulListener<RunHistory.State> {
     }
 
     /** One epoch's totals; {@code learningRate} is null when there was none (adadelta). */
+    /** An epoch's row; {@code setupSeconds} is null in the checkpoints of runs from before it was timed. */
     record EpochRow(int epoch, int rounds, long examples, double trainLoss, double imagesPerSecond, double seconds,
-                    double averagingOverheadShare, Double learningRate) {}
+                    double averagingOverheadShare, Double learningRate, Double setupSeconds) {}
 
     /** What a checkpoint keeps of the history. */
     record State(List<EpochRow> epochs, RoundLog.Columns rounds, long examples, double trainingSeconds) {}

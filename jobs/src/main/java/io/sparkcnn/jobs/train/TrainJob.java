@@ -142,7 +142,9 @@ public final class TrainJob {
         ModelSummary summary = null;
         String sparkVersion = null;
         try {
+            long loadStart = System.nanoTime();
             JobData data = preset != null ? preset : JobData.load(job);
+            double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             if (preset == null) {
                 requireValidationWhereSelecting(job, data.validates());
             }
@@ -203,7 +205,9 @@ public final class TrainJob {
                 ExecutorWatch watch = ExecutorWatch.start(sc, reporter, job.training().executorWaitTimeout());
                 try {
                     reporter.say("Spark %s, master %s", sc.version(), sc.master());
+                    long distributeStart = System.nanoTime();
                     JobData.Splits splits = presetSplits != null ? presetSplits.apply(sc) : data.distribute(sc, job);
+                    double distributeSeconds = (System.nanoTime() - distributeStart) / 1e9;
                     reportRejected(reporter, splits);
                     int trainCount = Math.toIntExact(splits.trainCount());
                     int stepsPerEpoch = ceilDiv(ceilDiv(trainCount, plan.workers()), plan.batchSizePerWorker());
@@ -254,6 +258,10 @@ public final class TrainJob {
                     kept.applyTo(net);
                     metrics = RunMetrics.of(job, data.classNames(), listening, scored, finalSet, summary,
                             splits.rejected(), sc.master(), sc.version(), began);
+                    // Time outside training: reading or listing the data on the driver (a folder's scan), then
+                    // putting it on the executors (for a folder, reading and decoding every file once to check it).
+                    metrics.put("data_load_seconds", loadSeconds);
+                    metrics.put("data_distribute_seconds", distributeSeconds);
                     metrics.put("cluster_events", events.toMap());
                     metrics.put("divergence_rollbacks", listening.rollbacks().rollbacks());
                     metrics.put("inference_images_per_second", finalSet.count() / inferenceSeconds);
