@@ -218,6 +218,9 @@ public final class JobConfig {
             return new BatchRecipe(labelSmoothing(), mixupAlpha(), mixupP(), cutmixAlpha(), cutmixP());
         }
         public int evalBatchSize() { return c.get(JobKeys.TRAINING_EVAL_BATCH_SIZE); }
+        /** The EMA's decay per round, 0 when the run keeps no moving average of its weights. */
+        public double emaDecay() { return c.get(JobKeys.TRAINING_EMA_DECAY); }
+        public int emaStartEpoch() { return c.get(JobKeys.TRAINING_EMA_START_EPOCH); }
         public DivergenceAction onDivergence() { return c.get(JobKeys.TRAINING_ON_DIVERGENCE); }
         public double divergenceRateFactor() { return c.get(JobKeys.TRAINING_DIVERGENCE_RATE_FACTOR); }
         public int maxRollbacks() { return c.get(JobKeys.TRAINING_MAX_ROLLBACKS); }
@@ -391,6 +394,15 @@ public final class JobConfig {
                 && !(t.adaptiveHigh() > t.adaptiveLow())) {
             r.problems.add("training.adaptive-averaging.high: " + t.adaptiveHigh() + " must be above"
                     + " training.adaptive-averaging.low (" + t.adaptiveLow() + "), or k could both double and halve.");
+        }
+        if (r.valid(JobKeys.TRAINING_EMA_DECAY, JobKeys.TRAINING_EMA_START_EPOCH, JobKeys.TRAINING_EPOCHS)) {
+            if (t.emaDecay() == 0 && t.emaStartEpoch() != JobKeys.TRAINING_EMA_START_EPOCH.defaultValue()) {
+                r.problems.add("training.ema.start-epoch: only applies with training.ema.decay above 0 (for example"
+                        + " 0.999); set both, or neither.");
+            } else if (t.emaDecay() > 0 && t.emaStartEpoch() > t.epochs()) {
+                r.problems.add("training.ema.start-epoch: " + t.emaStartEpoch() + " is after the run's last epoch"
+                        + " (training.epochs = " + t.epochs() + "), so the average would never start.");
+            }
         }
         requireAlphaWithP(r, config, JobKeys.TRAINING_MIXUP_ALPHA, JobKeys.TRAINING_MIXUP_P);
         requireAlphaWithP(r, config, JobKeys.TRAINING_CUTMIX_ALPHA, JobKeys.TRAINING_CUTMIX_P);

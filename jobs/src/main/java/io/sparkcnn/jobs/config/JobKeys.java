@@ -207,6 +207,19 @@ public final class JobKeys {
                     + " batch gets cutmix with probability cutmix.p, else mixup with mixup.p. 0: off.", gtEq(0.0)));
     public static final Param<Double> TRAINING_CUTMIX_P = declare(Param.number("training.cutmix.p", 1.0,
             "With cutmix.alpha: the probability that a minibatch gets a box.", inInterval(0, 1, true, true)));
+    public static final Param<Double> TRAINING_EMA_DECAY = declare(Param.number("training.ema.decay", 0.0,
+            "Polyak averaging: the driver keeps an exponential moving average of the parameters, updated after every"
+                    + " averaging round as ema = decay * ema + (1 - decay) * params, starting as a copy of them. Per"
+                    + " round, not per step: it averages about 1 / (1 - decay) rounds of averaging-frequency steps"
+                    + " each (a per-step decay d is d^averaging-frequency per round; 0.99 to 0.999 are usual)."
+                    + " Every parameter is averaged, batch normalisation's running mean and deviation included; the"
+                    + " updater state is not. The EMA weights are what validation scores, the best model and early"
+                    + " stopping follow, the final test scores and model.zip holds (metrics.json: evaluated_weights"
+                    + " = ema). 0: off.", unitInterval()));
+    public static final Param<Integer> TRAINING_EMA_START_EPOCH = declare(Param.integer("training.ema.start-epoch", 1,
+            "With ema.decay: the epoch whose first round starts the average; before it the trained weights are"
+                    + " scored (early weights are far from the later ones, and would weigh on the average).",
+            gtEq(1)));
     public static final Param<Integer> TRAINING_EVAL_BATCH_SIZE = declare(Param.integer("training.eval-batch-size",
             256, "Minibatch size for evaluation.", gtEq(1)));
     public static final Param<DivergenceAction> TRAINING_ON_DIVERGENCE = declare(Param.choice(

@@ -113,10 +113,13 @@ public final class RunReport {
             return null;
         }
         String kept = m.path("kept_model").asText();
-        return "best-validation".equals(kept)
+        return ("best-validation".equals(kept)
                 ? String.format(Locale.ROOT, "best on validation: epoch %d, accuracy %s", m.path("best_epoch").asInt(),
                         pct(m.path("best_validation_accuracy")))
-                : "the last epoch's";
+                : "the last epoch's")
+                + ("ema".equals(m.path("evaluated_weights").asText())
+                        ? String.format(Locale.ROOT, "; EMA weights (decay %s), as every score", m.path("ema_decay").asText())
+                        : "");
     }
 
     private void training(StringBuilder b) {

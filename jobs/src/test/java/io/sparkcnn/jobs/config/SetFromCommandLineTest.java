@@ -99,6 +99,8 @@ class SetFromCommandLineTest {
         set("training.mixup.p", "0.5", 0.5, "training.mixup.alpha=0.2");
         set("training.cutmix.alpha", "1", 1.0);
         set("training.cutmix.p", "0.5", 0.5, "training.cutmix.alpha=1");
+        set("training.ema.decay", "0.999", 0.999);
+        set("training.ema.start-epoch", "2", 2, "training.ema.decay=0.99");
         set("training.eval-batch-size", "128", 128);
         set("training.on-divergence", "rollback", DivergenceAction.ROLLBACK);
         set("training.divergence-rate-factor", "0.25", 0.25);
