@@ -15,6 +15,7 @@ import io.sparkcnn.workers.augment.AugmentPipeline;
 import io.sparkcnn.workers.augment.AugmentRegistry;
 import io.sparkcnn.workers.augment.BatchRecipe;
 import io.sparkcnn.workers.augment.Preprocess;
+import io.sparkcnn.workers.augment.TestTimeAugmentation;
 import io.sparkcnn.workers.data.CifarLabels;
 import io.sparkcnn.workers.image.Image;
 import io.sparkcnn.workers.params.DidYouMean;
@@ -155,6 +156,7 @@ public final class JobConfig {
         public int channels() { return c.get(JobKeys.DATA_CHANNELS); }
         public Preprocess preprocess() { return c.get(JobKeys.DATA_PREPROCESS); }
         public AugmentPipeline augment() { return c.get(JobKeys.DATA_AUGMENT); }
+        public TestTimeAugmentation testTimeAugment() { return c.get(JobKeys.DATA_TEST_TIME_AUGMENT); }
         public BadDataPolicy.Mode badData() { return c.get(JobKeys.DATA_BAD_DATA); }
         public double maxBadFraction() { return c.get(JobKeys.DATA_MAX_BAD_FRACTION); }
         public int prefetch() { return c.get(JobKeys.DATA_PREFETCH); }
@@ -241,6 +243,29 @@ public final class JobConfig {
                     ParamType.show(p.defaultWritten()), "", p.allowed(), p.doc()));
         }
         return out.append('\n').append(QUOTING).append('\n').toString();
+    }
+
+    /**
+     * A command-line option that stands for a job key where a command has no config ({@code predict
+     * --test-time-augment}): {@code text} read and checked as the key reads it, or a {@link ConfigError} naming the
+     * option, the key and what is allowed, before any work starts.
+     */
+    public static <T> T option(String option, Param<T> key, String text) {
+        T value;
+        try {
+            value = key.type().read(text);
+        } catch (IllegalArgumentException e) {
+            List<String> choices = key.type().choices();
+            throw new ConfigError(option + " (as " + key.key() + "): " + (choices.isEmpty()
+                    ? ParamType.show(text) + " is not allowed: " + e.getMessage()
+                    : "'" + text + "' is not one of " + choices + "." + DidYouMean.nearest(text, choices)
+                            .map(k -> " Did you mean '" + k + "'?").orElse("")));
+        }
+        Optional<String> rule = key.problem(value);
+        if (rule.isPresent()) {
+            throw new ConfigError(option + " (as " + key.key() + "): " + value + " " + rule.get());
+        }
+        return value;
     }
 
     /** Reads {@code file}, applies {@code overrides} (key=value) and validates the result. */

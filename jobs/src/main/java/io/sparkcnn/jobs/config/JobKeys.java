@@ -12,6 +12,7 @@ import io.sparkcnn.jobs.source.BadDataPolicy;
 import io.sparkcnn.workers.augment.AugmentPipeline;
 import io.sparkcnn.workers.augment.AugmentRegistry;
 import io.sparkcnn.workers.augment.Preprocess;
+import io.sparkcnn.workers.augment.TestTimeAugmentation;
 import io.sparkcnn.workers.data.CifarLabels;
 import io.sparkcnn.workers.params.Param;
 import io.sparkcnn.workers.params.ParamList;
@@ -83,6 +84,14 @@ public final class JobKeys {
     public static final Param<AugmentPipeline> DATA_AUGMENT = declare(Param.structured("data.augment",
             "a list of objects { type = ..., p = ... }", List.of(), raw -> AugmentRegistry.pipeline(list(raw)),
             "Augmentations applied in order when training; see --help-augment."));
+    public static final Param<TestTimeAugmentation> DATA_TEST_TIME_AUGMENT = declare(Param.choice(
+            "data.test-time-augment", TestTimeAugmentation.NONE, "Test-time augmentation of the final held-out score"
+                    + " of a training run and of evaluate (predict takes --test-time-augment): the softmax outputs"
+                    + " averaged over views of each preprocessed network input. flip: the image and its mirror (2"
+                    + " views); ten-crop: AlexNet's, the input enlarged by 256/224 (bilinear: 28x28 becomes 32x32,"
+                    + " 224x224 becomes 256x256), its 4 corner and centre crops of the input size, and their mirrors"
+                    + " (10 views). Each view costs a forward pass; validation and the per-epoch test curve score the"
+                    + " plain view."));
     public static final Param<BadDataPolicy.Mode> DATA_BAD_DATA = declare(Param.choice("data.bad-data",
             BadDataPolicy.Mode.SKIP, "A file that cannot be decoded: 'skip' (reported, not trained on) or 'fail'"
                     + " (the job stops naming it)."));

@@ -155,6 +155,7 @@ class JobConfigTest {
         "training.ema.decay, 1",
         "training.ema.decay, -0.1",
         "training.ema.start-epoch, 0",
+        "data.test-time-augment, five-crop",
     })
     void anInvalidValueIsRefusedNamingItsKey(String key, String value) {
         ConfigError e = assertThrows(ConfigError.class,
@@ -226,6 +227,22 @@ class JobConfigTest {
                 "training.ema.decay=0.99", "training.ema.start-epoch=9")));
         assertTrue(late.getMessage().contains("training.ema.start-epoch: 9 is after the run's last epoch"
                 + " (training.epochs = 8)"), late.getMessage());
+    }
+
+    @Test
+    void testTimeAugmentationIsOffByDefaultAndAnUnknownModeIsRefusedNamingTheKeyAndTheModes() {
+        assertEquals(io.sparkcnn.workers.augment.TestTimeAugmentation.NONE,
+                JobConfig.load(LENET5, List.of()).data().testTimeAugment(), "off: today's single view");
+        assertEquals(io.sparkcnn.workers.augment.TestTimeAugmentation.FLIP,
+                JobConfig.load(LENET5, List.of("data.test-time-augment=flip")).data().testTimeAugment());
+
+        ConfigError e = assertThrows(ConfigError.class,
+                () -> JobConfig.load(LENET5, List.of("data.test-time-augment=mirror")));
+
+        assertTrue(e.getMessage().contains("data.test-time-augment: 'mirror' is not one of [none, flip, ten-crop]."),
+                e.getMessage());
+        assertTrue(JobConfig.help().contains("data.test-time-augment") && JobConfig.help().contains(
+                "one of none, flip, ten-crop"), "--help-config lists it with its modes");
     }
 
     @Test
