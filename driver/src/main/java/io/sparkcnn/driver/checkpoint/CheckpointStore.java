@@ -16,7 +16,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,7 +37,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class CheckpointStore {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
-    private static final String MAGIC = "spark-cnn checkpoint v2";
+    private static final String MAGIC = "spark-cnn checkpoint v3";
+    /** The format before listeners' weights (v3 appends them after the model's state); read as having none. */
+    private static final String MAGIC_V2 = "spark-cnn checkpoint v2";
     /** The format before listener states were typed records (its driver state was one untyped map). */
     private static final String MAGIC_V1 = "spark-cnn checkpoint v1";
     private static final Pattern NAME = Pattern.compile("ckpt-e(\\d+)-b(\\d+)\\.bin");
@@ -127,6 +131,12 @@ public final class CheckpointStore {
                 out.write(listeners);
                 writeFloats(out, s.params());
                 writeFloats(out, s.updaterState());
+                Map<String, float[]> weights = checkpoint.listeners().allWeights();
+                out.writeInt(weights.size());
+                for (Map.Entry<String, float[]> w : weights.entrySet()) {
+                    out.writeUTF(w.getKey());
+                    writeFloats(out, w.getValue());
+                }
             }
             byte[] body = bytes.toByteArray();
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -171,7 +181,7 @@ public final class CheckpointStore {
                 throw new CheckpointException(file + ": written by an older spark-cnn (checkpoint format v1), which"
                         + " this version cannot resume; start the run again.");
             }
-            if (!MAGIC.equals(magic)) {
+            if (!MAGIC.equals(magic) && !MAGIC_V2.equals(magic)) {
                 throw new CheckpointException(file + ": not a spark-cnn checkpoint");
             }
             Position next = new Position(in.readInt(), in.readInt());
@@ -183,9 +193,17 @@ public final class CheckpointStore {
             }
             byte[] listeners = new byte[checkedLength(in, in.readInt(), 1)];
             in.readFully(listeners);
-            ListenerStates states = ListenerStates.fromJson(listeners);
             float[] params = readFloats(in);
             float[] updater = readFloats(in);
+            Map<String, float[]> weights = new LinkedHashMap<>();
+            int named = MAGIC_V2.equals(magic) ? 0 : checkedLength(in, in.readInt(), 6);
+            for (int i = 0; i < named; i++) {
+                String name = in.readUTF();
+                if (weights.put(name, readFloats(in)) != null) {
+                    throw new IOException("weights of listener '" + name + "' are saved twice");
+                }
+            }
+            ListenerStates states = ListenerStates.fromJson(listeners, weights);
             return new Checkpoint(next, nextRoundBlocks, new ModelState(params, updater, iterations, epochs), states);
         } catch (IOException e) {
             throw new CheckpointException(file + ": cannot be decoded: " + e.getMessage());

@@ -19,4 +19,16 @@ public interface StatefulListener<S extends Record> extends TrainingListener {
 
     /** Continues from {@code state}, as saved by {@link #state()} in an earlier run. */
     void restore(S state);
+
+    /**
+     * Model-sized weights that belong to its state (an average of the parameters), or null for none, the default.
+     * A checkpoint keeps them as raw floats beside the model's state, so that they come back bit for bit and a
+     * large model's weights never become a JSON string; a copy is taken when the checkpoint is made.
+     */
+    default float[] weights() {
+        return null;
+    }
+
+    /** Takes back what {@link #weights()} gave, after {@link #restore}; called only when the checkpoint has some. */
+    default void restoreWeights(float[] weights) {}
 }

@@ -1,5 +1,6 @@
 package io.sparkcnn.driver.eval;
 
+import io.sparkcnn.workers.augment.TestTimeAugmentation;
 import io.sparkcnn.workers.data.BatchMaker;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.train.ModelState;
@@ -22,7 +23,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * Evaluates a model state on an RDD of records: every partition fills a DL4J {@link Evaluation} with its
  * executor's cached network, and the driver merges them: accuracy, top-5 accuracy when there are more than
- * five classes, per-class precision, recall and F1, and the confusion matrix.
+ * five classes, per-class precision, recall and F1, and the confusion matrix. With test-time augmentation the
+ * network's softmax outputs are averaged over each minibatch's views on the executors.
  */
 public final class DistributedEvaluator {
     private DistributedEvaluator() {}
@@ -47,6 +49,13 @@ public final class DistributedEvaluator {
     /** As {@link #evaluate}, with the mean loss, for the report's validation and test loss. */
     public static Scored scored(JavaSparkContext sc, JavaRDD<LabeledImage> records, NetworkSpec network,
                                 ModelState state, BatchMaker batchMaker, List<String> classNames, int batchSize) {
+        return scored(sc, records, network, state, batchMaker, classNames, batchSize, TestTimeAugmentation.NONE);
+    }
+
+    /** As above, scoring the softmax outputs averaged over the views {@code tta} makes of every input. */
+    public static Scored scored(JavaSparkContext sc, JavaRDD<LabeledImage> records, NetworkSpec network,
+                                ModelState state, BatchMaker batchMaker, List<String> classNames, int batchSize,
+                                TestTimeAugmentation tta) {
         Broadcast<ModelState> broadcast = sc.broadcast(state);
         int topN = classNames.size() > 5 ? 5 : 1;
         try {
@@ -63,7 +72,7 @@ public final class DistributedEvaluator {
                         double lossSum = 0;
                         while (batches.hasNext()) {
                             DataSet batch = batches.next();
-                            INDArray output = Networks.output(net, batch.getFeatures());
+                            INDArray output = tta.averaged(batch.getFeatures(), x -> Networks.output(net, x));
                             evaluation.eval(batch.getLabels(), output);
                             lossSum += crossEntropySum(batch.getLabels(), output);
                         }

@@ -170,4 +170,82 @@ class CheckpointStoreTest {
     void anEmptyOrMissingFolderHasNoCheckpoint() {
         assertTrue(new CheckpointStore(dir.resolve("none"), 2).latest(new ArrayList<>()).isEmpty());
     }
+
+    /** A listener that also keeps weights, as the EMA does. */
+    static final class Weighing implements StatefulListener<Tally> {
+        float[] weights;
+        Tally tally = new Tally(1, List.of());
+
+        @Override
+        public String name() {
+            return "weighing";
+        }
+
+        @Override
+        public Class<Tally> stateType() {
+            return Tally.class;
+        }
+
+        @Override
+        public Tally state() {
+            return tally;
+        }
+
+        @Override
+        public void restore(Tally state) {
+            tally = state;
+        }
+
+        @Override
+        public float[] weights() {
+            return weights;
+        }
+
+        @Override
+        public void restoreWeights(float[] saved) {
+            weights = saved;
+        }
+    }
+
+    @Test
+    void aListenersWeightsComeBackBitForBitBesideItsState() {
+        Weighing saving = new Weighing();
+        saving.weights = new float[] {Float.MIN_VALUE, -0f, 1e-38f, Float.NaN, 3.4e38f, 0.1f};
+        Path file = new CheckpointStore(dir, 3).write(new Checkpoint(new Position(1, 2), 1, at(1, 2).state(),
+                ListenerStates.of(List.of(saving))));
+
+        Weighing restored = new Weighing();
+        assertTrue(CheckpointStore.readFile(file).listeners().restore(restored));
+
+        assertEquals(java.util.Arrays.toString(floatBits(saving.weights)),
+                java.util.Arrays.toString(floatBits(restored.weights)), "the raw bits, -0 and NaN included");
+    }
+
+    @Test
+    void aCheckpointOfTheFormatBeforeListenerWeightsStillReadsWithNone() throws Exception {
+        Path file = new CheckpointStore(dir, 3).write(at(2, 3));
+        byte[] all = Files.readAllBytes(file);
+        // v3 is v2 with a count of listener weights (here 0) after the model's state: take it off, say v2.
+        byte[] body = java.util.Arrays.copyOf(all, all.length - 32 - 4);
+        String magic = "spark-cnn checkpoint v3";
+        assertEquals(magic, new String(body, 2, magic.length(), java.nio.charset.StandardCharsets.UTF_8));
+        body[2 + magic.length() - 1] = '2';
+        byte[] v2 = java.util.Arrays.copyOf(body, body.length + 32);
+        System.arraycopy(java.security.MessageDigest.getInstance("SHA-256").digest(body), 0, v2, body.length, 32);
+        Files.write(file, v2);
+
+        Checkpoint read = CheckpointStore.readFile(file);
+
+        assertArrayEquals(at(2, 3).state().params(), read.state().params());
+        assertTrue(read.listeners().weights("tally").isEmpty());
+        assertTrue(read.listeners().restore(new Tallying("tally", null)));
+    }
+
+    private static int[] floatBits(float[] values) {
+        int[] bits = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = Float.floatToRawIntBits(values[i]);
+        }
+        return bits;
+    }
 }

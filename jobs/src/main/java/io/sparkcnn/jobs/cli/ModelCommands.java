@@ -5,12 +5,14 @@ import io.sparkcnn.driver.output.RunDirectory;
 import io.sparkcnn.driver.progress.ConsoleReporter;
 import io.sparkcnn.jobs.config.ConfigError;
 import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.config.JobKeys;
 import io.sparkcnn.jobs.source.SampleImages;
 import io.sparkcnn.jobs.source.JobData;
 import io.sparkcnn.jobs.inference.SavedModel;
 import io.sparkcnn.jobs.report.RunReport;
 import io.sparkcnn.jobs.inference.PredictJob;
 import io.sparkcnn.jobs.inference.Visualizer;
+import io.sparkcnn.workers.augment.TestTimeAugmentation;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.data.folder.FolderEntry;
 import io.sparkcnn.workers.data.folder.FolderScan;
@@ -59,17 +61,26 @@ public final class ModelCommands {
         @Option(names = "--master", paramLabel = "URL", description = "Spark master URL (default: local mode).")
         String master;
 
+        @Option(names = "--test-time-augment", paramLabel = "MODE", description = "Average each image's"
+                + " probabilities over views of it: none (default), flip (the image and its mirror) or ten-crop"
+                + " (4 corners and centre of the image enlarged by 256/224, and their mirrors); as the config key"
+                + " data.test-time-augment.")
+        String testTimeAugment = "none";
+
         @Override
         public Integer call() {
+            TestTimeAugmentation tta = JobConfig.option("--test-time-augment", JobKeys.DATA_TEST_TIME_AUGMENT,
+                    testTimeAugment);
             PredictJob.Result result = new PredictJob(model, input, out, topK, master,
-                    new ConsoleReporter(System.out)).run();
+                    new ConsoleReporter(System.out), tta).run();
             return result.classified() > 0 ? 0 : 1;
         }
     }
 
     @Command(name = "evaluate", mixinStandardHelpOptions = true,
             description = "Evaluate a saved model on the test set of a job config (any data source), on Spark;"
-                    + " write metrics.json as a training run does.")
+                    + " write metrics.json as a training run does. --set data.test-time-augment=flip (or ten-crop)"
+                    + " averages the softmax over views of every image.")
     static final class Evaluate implements Callable<Integer> {
         @Option(names = "--model", required = true, paramLabel = "MODEL.zip", description = "A run's model.zip.")
         Path model;

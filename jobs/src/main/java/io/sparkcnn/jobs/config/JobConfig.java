@@ -15,6 +15,7 @@ import io.sparkcnn.workers.augment.AugmentPipeline;
 import io.sparkcnn.workers.augment.AugmentRegistry;
 import io.sparkcnn.workers.augment.BatchRecipe;
 import io.sparkcnn.workers.augment.Preprocess;
+import io.sparkcnn.workers.augment.TestTimeAugmentation;
 import io.sparkcnn.workers.data.CifarLabels;
 import io.sparkcnn.workers.image.Image;
 import io.sparkcnn.workers.params.DidYouMean;
@@ -155,6 +156,7 @@ public final class JobConfig {
         public int channels() { return c.get(JobKeys.DATA_CHANNELS); }
         public Preprocess preprocess() { return c.get(JobKeys.DATA_PREPROCESS); }
         public AugmentPipeline augment() { return c.get(JobKeys.DATA_AUGMENT); }
+        public TestTimeAugmentation testTimeAugment() { return c.get(JobKeys.DATA_TEST_TIME_AUGMENT); }
         public BadDataPolicy.Mode badData() { return c.get(JobKeys.DATA_BAD_DATA); }
         public double maxBadFraction() { return c.get(JobKeys.DATA_MAX_BAD_FRACTION); }
         public int prefetch() { return c.get(JobKeys.DATA_PREFETCH); }
@@ -218,6 +220,9 @@ public final class JobConfig {
             return new BatchRecipe(labelSmoothing(), mixupAlpha(), mixupP(), cutmixAlpha(), cutmixP());
         }
         public int evalBatchSize() { return c.get(JobKeys.TRAINING_EVAL_BATCH_SIZE); }
+        /** The EMA's decay per round, 0 when the run keeps no moving average of its weights. */
+        public double emaDecay() { return c.get(JobKeys.TRAINING_EMA_DECAY); }
+        public int emaStartEpoch() { return c.get(JobKeys.TRAINING_EMA_START_EPOCH); }
         public DivergenceAction onDivergence() { return c.get(JobKeys.TRAINING_ON_DIVERGENCE); }
         public double divergenceRateFactor() { return c.get(JobKeys.TRAINING_DIVERGENCE_RATE_FACTOR); }
         public int maxRollbacks() { return c.get(JobKeys.TRAINING_MAX_ROLLBACKS); }
@@ -238,6 +243,29 @@ public final class JobConfig {
                     ParamType.show(p.defaultWritten()), "", p.allowed(), p.doc()));
         }
         return out.append('\n').append(QUOTING).append('\n').toString();
+    }
+
+    /**
+     * A command-line option that stands for a job key where a command has no config ({@code predict
+     * --test-time-augment}): {@code text} read and checked as the key reads it, or a {@link ConfigError} naming the
+     * option, the key and what is allowed, before any work starts.
+     */
+    public static <T> T option(String option, Param<T> key, String text) {
+        T value;
+        try {
+            value = key.type().read(text);
+        } catch (IllegalArgumentException e) {
+            List<String> choices = key.type().choices();
+            throw new ConfigError(option + " (as " + key.key() + "): " + (choices.isEmpty()
+                    ? ParamType.show(text) + " is not allowed: " + e.getMessage()
+                    : "'" + text + "' is not one of " + choices + "." + DidYouMean.nearest(text, choices)
+                            .map(k -> " Did you mean '" + k + "'?").orElse("")));
+        }
+        Optional<String> rule = key.problem(value);
+        if (rule.isPresent()) {
+            throw new ConfigError(option + " (as " + key.key() + "): " + value + " " + rule.get());
+        }
+        return value;
     }
 
     /** Reads {@code file}, applies {@code overrides} (key=value) and validates the result. */
@@ -391,6 +419,15 @@ public final class JobConfig {
                 && !(t.adaptiveHigh() > t.adaptiveLow())) {
             r.problems.add("training.adaptive-averaging.high: " + t.adaptiveHigh() + " must be above"
                     + " training.adaptive-averaging.low (" + t.adaptiveLow() + "), or k could both double and halve.");
+        }
+        if (r.valid(JobKeys.TRAINING_EMA_DECAY, JobKeys.TRAINING_EMA_START_EPOCH, JobKeys.TRAINING_EPOCHS)) {
+            if (t.emaDecay() == 0 && t.emaStartEpoch() != JobKeys.TRAINING_EMA_START_EPOCH.defaultValue()) {
+                r.problems.add("training.ema.start-epoch: only applies with training.ema.decay above 0 (for example"
+                        + " 0.999); set both, or neither.");
+            } else if (t.emaDecay() > 0 && t.emaStartEpoch() > t.epochs()) {
+                r.problems.add("training.ema.start-epoch: " + t.emaStartEpoch() + " is after the run's last epoch"
+                        + " (training.epochs = " + t.epochs() + "), so the average would never start.");
+            }
         }
         requireAlphaWithP(r, config, JobKeys.TRAINING_MIXUP_ALPHA, JobKeys.TRAINING_MIXUP_P);
         requireAlphaWithP(r, config, JobKeys.TRAINING_CUTMIX_ALPHA, JobKeys.TRAINING_CUTMIX_P);

@@ -12,6 +12,7 @@ import io.sparkcnn.jobs.source.BadDataPolicy;
 import io.sparkcnn.workers.augment.AugmentPipeline;
 import io.sparkcnn.workers.augment.AugmentRegistry;
 import io.sparkcnn.workers.augment.Preprocess;
+import io.sparkcnn.workers.augment.TestTimeAugmentation;
 import io.sparkcnn.workers.data.CifarLabels;
 import io.sparkcnn.workers.params.Param;
 import io.sparkcnn.workers.params.ParamList;
@@ -83,6 +84,14 @@ public final class JobKeys {
     public static final Param<AugmentPipeline> DATA_AUGMENT = declare(Param.structured("data.augment",
             "a list of objects { type = ..., p = ... }", List.of(), raw -> AugmentRegistry.pipeline(list(raw)),
             "Augmentations applied in order when training; see --help-augment."));
+    public static final Param<TestTimeAugmentation> DATA_TEST_TIME_AUGMENT = declare(Param.choice(
+            "data.test-time-augment", TestTimeAugmentation.NONE, "Test-time augmentation of the final held-out score"
+                    + " of a training run and of evaluate (predict takes --test-time-augment): the softmax outputs"
+                    + " averaged over views of each preprocessed network input. flip: the image and its mirror (2"
+                    + " views); ten-crop: AlexNet's, the input enlarged by 256/224 (bilinear: 28x28 becomes 32x32,"
+                    + " 224x224 becomes 256x256), its 4 corner and centre crops of the input size, and their mirrors"
+                    + " (10 views). Each view costs a forward pass; validation and the per-epoch test curve score the"
+                    + " plain view."));
     public static final Param<BadDataPolicy.Mode> DATA_BAD_DATA = declare(Param.choice("data.bad-data",
             BadDataPolicy.Mode.SKIP, "A file that cannot be decoded: 'skip' (reported, not trained on) or 'fail'"
                     + " (the job stops naming it)."));
@@ -207,6 +216,19 @@ public final class JobKeys {
                     + " batch gets cutmix with probability cutmix.p, else mixup with mixup.p. 0: off.", gtEq(0.0)));
     public static final Param<Double> TRAINING_CUTMIX_P = declare(Param.number("training.cutmix.p", 1.0,
             "With cutmix.alpha: the probability that a minibatch gets a box.", inInterval(0, 1, true, true)));
+    public static final Param<Double> TRAINING_EMA_DECAY = declare(Param.number("training.ema.decay", 0.0,
+            "Polyak averaging: the driver keeps an exponential moving average of the parameters, updated after every"
+                    + " averaging round as ema = decay * ema + (1 - decay) * params, starting as a copy of them. Per"
+                    + " round, not per step: it averages about 1 / (1 - decay) rounds of averaging-frequency steps"
+                    + " each (a per-step decay d is d^averaging-frequency per round; 0.99 to 0.999 are usual)."
+                    + " Every parameter is averaged, batch normalisation's running mean and deviation included; the"
+                    + " updater state is not. The EMA weights are what validation scores, the best model and early"
+                    + " stopping follow, the final test scores and model.zip holds (metrics.json: evaluated_weights"
+                    + " = ema). 0: off.", unitInterval()));
+    public static final Param<Integer> TRAINING_EMA_START_EPOCH = declare(Param.integer("training.ema.start-epoch", 1,
+            "With ema.decay: the epoch whose first round starts the average; before it the trained weights are"
+                    + " scored (early weights are far from the later ones, and would weigh on the average).",
+            gtEq(1)));
     public static final Param<Integer> TRAINING_EVAL_BATCH_SIZE = declare(Param.integer("training.eval-batch-size",
             256, "Minibatch size for evaluation.", gtEq(1)));
     public static final Param<DivergenceAction> TRAINING_ON_DIVERGENCE = declare(Param.choice(

@@ -10,6 +10,7 @@ import io.sparkcnn.jobs.train.RunMetrics;
 import io.sparkcnn.jobs.source.JobData;
 import io.sparkcnn.jobs.report.RunReport;
 import io.sparkcnn.jobs.report.TestResultsText;
+import io.sparkcnn.workers.augment.TestTimeAugmentation;
 import io.sparkcnn.workers.train.ModelState;
 import io.sparkcnn.workers.train.NativeBackend;
 import io.sparkcnn.workers.train.NetworkSpec;
@@ -23,7 +24,8 @@ import org.nd4j.evaluation.classification.Evaluation;
 /**
  * {@code evaluate}: a saved model on the test set of any job config (IDX, CIFAR, a folder tree, packed shards),
  * read and evaluated on Spark exactly as a training run evaluates, written to {@code metrics.json} with the
- * keys a training run uses for its test results, and rendered as {@code report.html} with its figures.
+ * keys a training run uses for its test results, and rendered as {@code report.html} with its figures. The
+ * config's {@code data.test-time-augment} averages the softmax outputs over views of every test image.
  */
 public final class EvaluateJob {
 
@@ -59,11 +61,12 @@ public final class EvaluateJob {
                         sc.version(), sc.master());
                 TrainJob.reportRejected(reporter, splits);
                 sc.setJobDescription(set.split() + " evaluation of " + model);
-                Evaluation result = DistributedEvaluator.evaluate(sc, set.records(), NetworkSpec.of(saved.network()),
+                TestTimeAugmentation tta = job.data().testTimeAugment();
+                Evaluation result = DistributedEvaluator.scored(sc, set.records(), NetworkSpec.of(saved.network()),
                         ModelState.of(saved.network()), data.evalBatches(), data.classNames(),
-                        job.training().evalBatchSize());
-                reporter.say("%s accuracy %.4f on %,d images%n%s", set.split(), result.accuracy(), set.count(),
-                        TestResultsText.of(result, data.classNames()));
+                        job.training().evalBatchSize(), tta).evaluation();
+                reporter.say("%s accuracy %.4f on %,d images%s%n%s", set.split(), result.accuracy(), set.count(),
+                        describe(tta), TestResultsText.of(result, data.classNames()));
                 metrics = metrics(data.classNames(), result, set, splits, sc, began);
             }
             TrainJob.writeJson(dir.file("metrics.json"), metrics);
@@ -75,6 +78,13 @@ public final class EvaluateJob {
             dir.abandon();
             throw e;
         }
+    }
+
+    /** What a score adds to say it averages views: nothing without test-time augmentation. */
+    public static String describe(TestTimeAugmentation tta) {
+        return tta == TestTimeAugmentation.NONE ? ""
+                : String.format(" (test-time augmentation: %s, the softmax averaged over %d views)", tta.word(),
+                        tta.views());
     }
 
     /** The model must take the config's input and know as many classes; a different preprocessing is worth a word. */
@@ -109,6 +119,7 @@ public final class EvaluateJob {
         m.put("architecture", job.model().architecture().word());
         m.put("model", model.toString());
         RunMetrics.scores(m, set, test, classNames.size());
+        m.put("test_time_augment", job.data().testTimeAugment().word());
         m.put("wall_seconds", (System.nanoTime() - began) / 1e9);
         m.put("class_names", classNames);
         m.put("per_class", RunMetrics.perClass(classNames, test));

@@ -5,6 +5,7 @@ import io.sparkcnn.jobs.source.FolderSource;
 import io.sparkcnn.jobs.source.Manifest;
 import io.sparkcnn.jobs.source.ShardSource;
 import io.sparkcnn.jobs.prepare.PrepareJob;
+import io.sparkcnn.workers.augment.TestTimeAugmentation;
 import io.sparkcnn.workers.data.DataException;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.data.folder.FolderEntry;
@@ -37,7 +38,7 @@ import org.apache.spark.storage.StorageLevel;
  * {@code predict}: a saved model on a folder of image files (any nesting) or on the shards {@code prepare}
  * wrote, on Spark: the driver lists the files, the executors read, decode, preprocess and classify them, and
  * the driver writes one CSV row per file, sorted by path: the top-k classes with their probabilities, or why the
- * file could not be classified.
+ * file could not be classified. With test-time augmentation the probabilities are the mean over each image's views.
  */
 public final class PredictJob {
     static final int BATCH_SIZE = 64;
@@ -49,6 +50,7 @@ public final class PredictJob {
     private final int topK;
     private final String master;
     private final ConsoleReporter reporter;
+    private final TestTimeAugmentation tta;
 
     public PredictJob(Path model, String input, Path out, int topK, String master, ConsoleReporter reporter) {
         this(model.toString(), input, out.toString(), topK, master, reporter);
@@ -56,6 +58,12 @@ public final class PredictJob {
 
     /** {@code model} and {@code out} may be local paths or URIs on a Hadoop file system, as {@code input}. */
     public PredictJob(String model, String input, String out, int topK, String master, ConsoleReporter reporter) {
+        this(model, input, out, topK, master, reporter, TestTimeAugmentation.NONE);
+    }
+
+    /** As above, averaging each image's probabilities over the views {@code tta} makes of it. */
+    public PredictJob(String model, String input, String out, int topK, String master, ConsoleReporter reporter,
+                      TestTimeAugmentation tta) {
         if (topK < 1) {
             throw new IllegalArgumentException("--top-k must be at least 1, not " + topK);
         }
@@ -65,6 +73,7 @@ public final class PredictJob {
         this.topK = topK;
         this.master = master;
         this.reporter = reporter;
+        this.tta = tta;
     }
 
     /** What the run did: images classified and the files that could not be (with their reasons). */
@@ -74,13 +83,15 @@ public final class PredictJob {
         NativeBackend.select();
         SavedModel saved = SavedModel.read(DriverFiles.local(model));
         int k = Math.min(topK, saved.info().classNames().size());
-        reporter.say("%s: %s trained on %s (%s), %d classes, input %s", model, saved.info().architecture(),
-                saved.info().job(), saved.info().trainedOn(), saved.info().classNames().size(), saved.info().shape());
+        reporter.say("%s: %s trained on %s (%s), %d classes, input %s%s", model, saved.info().architecture(),
+                saved.info().job(), saved.info().trainedOn(), saved.info().classNames().size(), saved.info().shape(),
+                EvaluateJob.describe(tta));
         try (JavaSparkContext sc = new JavaSparkContext(sparkConf("spark-cnn predict", master))) {
             sc.setLogLevel("WARN");
             JavaRDD<LabeledImage> images = images(sc, input);
             Broadcast<ModelState> state = sc.broadcast(ModelState.of(saved.network()));
-            Predictor predictor = new Predictor(NetworkSpec.of(saved.network()), state, saved.info(), k, BATCH_SIZE);
+            Predictor predictor = new Predictor(NetworkSpec.of(saved.network()), state, saved.info(), k, BATCH_SIZE,
+                    tta);
             sc.setJobDescription("predicting " + input);
             // Kept, since sorting samples its input before it shuffles it: the images are classified once.
             JavaRDD<Prediction> predictions = images.mapPartitions(predictor::predict)

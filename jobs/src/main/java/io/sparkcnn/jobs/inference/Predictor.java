@@ -1,5 +1,6 @@
 package io.sparkcnn.jobs.inference;
 
+import io.sparkcnn.workers.augment.TestTimeAugmentation;
 import io.sparkcnn.workers.data.DataException;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.image.BadImageException;
@@ -20,11 +21,12 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What an executor does with a partition of image files: decode and preprocess each as the model was trained,
- * classify them in minibatches with the executor's cached network, and turn every file into a
- * {@link Prediction}, a failed one for a file that cannot be used, so that no file is dropped.
+ * classify them in minibatches with the executor's cached network (the softmax averaged over the views {@code tta}
+ * makes of each input), and turn every file into a {@link Prediction}, a failed one for a file that cannot be used,
+ * so that no file is dropped.
  */
-record Predictor(NetworkSpec spec, Broadcast<ModelState> state, ModelInfo info, int topK, int batchSize)
-        implements Serializable {
+record Predictor(NetworkSpec spec, Broadcast<ModelState> state, ModelInfo info, int topK, int batchSize,
+                 TestTimeAugmentation tta) implements Serializable {
 
     Iterator<Prediction> predict(Iterator<LabeledImage> records) {
         if (!records.hasNext()) {
@@ -50,7 +52,7 @@ record Predictor(NetworkSpec spec, Broadcast<ModelState> state, ModelInfo info, 
                 if (batch.size() == batchSize || (!records.hasNext() && !batch.isEmpty())) {
                     INDArray x = Nd4j.create(java.util.Arrays.copyOf(features, batch.size() * pixels),
                             new long[] {batch.size(), info.channels(), info.height(), info.width()}, 'c');
-                    float[][] probabilities = Networks.output(net, x).toFloatMatrix();
+                    float[][] probabilities = tta.averaged(x, view -> Networks.output(net, view)).toFloatMatrix();
                     for (int i = 0; i < batch.size(); i++) {
                         out.add(Prediction.top(batch.get(i), probabilities[i], info.classNames(), topK));
                     }

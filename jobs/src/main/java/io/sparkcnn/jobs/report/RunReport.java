@@ -94,6 +94,9 @@ public final class RunReport {
         facts.put(set + " accuracy", pct(m.path(set + "_accuracy")));
         facts.put(set + " top-5 accuracy", pct(m.path(set + "_top5_accuracy")));
         facts.put(set + " loss", num(m.path(set + "_loss"), "%.4f"));
+        String tta = m.path("test_time_augment").asText("none");
+        facts.put("test-time augmentation", tta.equals("none") || tta.isEmpty() ? null
+                : tta + " (the " + set + " score averages the softmax over its views)");
         facts.put("kept model", keptModel());
         facts.put("epochs run", m.has("epochs_run")
                 ? m.path("epochs_run").asInt() + " of " + m.path("epochs").asInt()
@@ -113,10 +116,13 @@ public final class RunReport {
             return null;
         }
         String kept = m.path("kept_model").asText();
-        return "best-validation".equals(kept)
+        return ("best-validation".equals(kept)
                 ? String.format(Locale.ROOT, "best on validation: epoch %d, accuracy %s", m.path("best_epoch").asInt(),
                         pct(m.path("best_validation_accuracy")))
-                : "the last epoch's";
+                : "the last epoch's")
+                + ("ema".equals(m.path("evaluated_weights").asText())
+                        ? String.format(Locale.ROOT, "; EMA weights (decay %s), as every score", m.path("ema_decay").asText())
+                        : "");
     }
 
     private void training(StringBuilder b) {

@@ -31,8 +31,17 @@ public final class RunMetrics {
         m.put("architecture", job.model().architecture().word());
         scores(m, scoredOn, test, classNames.size());
         m.put(scoredOn.key("loss"), finite(scored.meanLoss()));
+        // The final score's views; validation and the per-epoch test curve always score the plain view.
+        m.put("test_time_augment", job.data().testTimeAugment().word());
         double best = run.validation().bestAccuracy();
         m.put("kept_model", Double.isNaN(best) ? "last" : "best-validation");
+        // Which weights every score and model.zip come from: the EMA's (training.ema.decay) or the trained ones.
+        m.put("evaluated_weights", run.evaluatedWeights());
+        if (run.ema() != null) {
+            m.put("ema_decay", run.ema().decay());
+            m.put("ema_start_epoch", run.ema().startEpoch());
+            m.put("ema_updates", run.ema().updates());
+        }
         m.put("best_epoch", run.validation().bestEpoch());
         m.put("best_validation_accuracy", Double.isNaN(best) ? null : best);
         m.put("stopped_early", run.earlyStopping().stopRequested());

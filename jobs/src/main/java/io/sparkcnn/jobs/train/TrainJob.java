@@ -29,6 +29,7 @@ import io.sparkcnn.jobs.config.SourceFormat;
 import io.sparkcnn.jobs.config.Updater;
 import io.sparkcnn.jobs.spark.SparkSettings;
 import io.sparkcnn.jobs.source.JobData;
+import io.sparkcnn.jobs.inference.EvaluateJob;
 import io.sparkcnn.jobs.inference.ModelInfo;
 import io.sparkcnn.jobs.inference.SavedModel;
 import io.sparkcnn.jobs.architectures.Architectures;
@@ -36,6 +37,7 @@ import io.sparkcnn.jobs.architectures.Finetune;
 import io.sparkcnn.jobs.architectures.summary.ModelSummary;
 import io.sparkcnn.jobs.report.RunReport;
 import io.sparkcnn.jobs.report.TestResultsText;
+import io.sparkcnn.workers.augment.TestTimeAugmentation;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.train.ModelState;
 import io.sparkcnn.workers.train.NativeBackend;
@@ -248,13 +250,14 @@ public final class TrainJob {
                     ModelState kept = listening.keptState(result.state());
                     sc.setJobDescription("final " + finalSet.split() + " evaluation");
                     long inferenceStart = System.nanoTime();
+                    TestTimeAugmentation tta = job.data().testTimeAugment();
                     DistributedEvaluator.Scored scored = DistributedEvaluator.scored(sc, finalSet.records(), spec,
-                            kept, data.evalBatches(), data.classNames(), job.training().evalBatchSize());
+                            kept, data.evalBatches(), data.classNames(), job.training().evalBatchSize(), tta);
                     double inferenceSeconds = (System.nanoTime() - inferenceStart) / 1e9;
                     Evaluation scores = scored.evaluation();
-                    reporter.say("%s accuracy %.4f on %,d images (%s)%s%n%s", finalSet.split(), scores.accuracy(),
-                            finalSet.count(), listening.keptDescription(), caveat(finalSet, validationRdd != null),
-                            TestResultsText.of(scores, data.classNames()));
+                    reporter.say("%s accuracy %.4f on %,d images (%s)%s%s%n%s", finalSet.split(), scores.accuracy(),
+                            finalSet.count(), listening.keptDescription(), EvaluateJob.describe(tta),
+                            caveat(finalSet, validationRdd != null), TestResultsText.of(scores, data.classNames()));
                     kept.applyTo(net);
                     metrics = RunMetrics.of(job, data.classNames(), listening, scored, finalSet, summary,
                             splits.rejected(), sc.master(), sc.version(), began);

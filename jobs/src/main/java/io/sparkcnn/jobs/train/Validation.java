@@ -14,14 +14,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Scores the validation set after every epoch and keeps the best model (the lecture notes' rule: the lowest
  * validation error, not the last model), written to {@code best.bin} so that a resumed run keeps it too.
  * Early stopping, the plateau schedule and the epoch's report line read its verdict, so they come after it.
+ * It scores and keeps the run's evaluated weights of each state (the EMA's, when the run averages its weights).
  */
 final class Validation implements StatefulListener<Validation.State> {
     private final Path bestFile;
+    private final UnaryOperator<ModelState> evaluated;
     private EpochEvaluator evaluator;
     private final List<EpochScores.Score> scores = new ArrayList<>();
     private Double bestAccuracy;
@@ -30,7 +33,13 @@ final class Validation implements StatefulListener<Validation.State> {
     private boolean improved;
 
     Validation(Path bestFile) {
+        this(bestFile, UnaryOperator.identity());
+    }
+
+    /** {@code evaluated}: the weights to score and keep for a trained state. */
+    Validation(Path bestFile, UnaryOperator<ModelState> evaluated) {
         this.bestFile = bestFile;
+        this.evaluated = evaluated;
     }
 
     /** Called once Spark is up and the validation set is distributed, before the first round. */
@@ -39,7 +48,8 @@ final class Validation implements StatefulListener<Validation.State> {
     }
 
     @Override
-    public void onEpochEnd(EpochStats epoch, ModelState state) {
+    public void onEpochEnd(EpochStats epoch, ModelState trained) {
+        ModelState state = evaluated.apply(trained);
         DistributedEvaluator.Scored scored = evaluator.score(epoch.epoch(), state);
         double accuracy = scored.evaluation().accuracy();
         scores.add(new EpochScores.Score(epoch.epoch(), accuracy, scored.meanLoss()));

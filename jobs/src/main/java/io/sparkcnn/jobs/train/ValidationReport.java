@@ -4,6 +4,7 @@ import io.sparkcnn.driver.engine.EpochStats;
 import io.sparkcnn.driver.engine.TrainingListener;
 import io.sparkcnn.driver.progress.ConsoleReporter;
 import io.sparkcnn.workers.train.ModelState;
+import java.util.function.Supplier;
 
 /**
  * Says after each epoch what validation found: the accuracy, and whether it is the best so far, or early
@@ -14,17 +15,21 @@ final class ValidationReport implements TrainingListener {
     private final ConsoleReporter reporter;
     private final Validation validation;
     private final EarlyStopping earlyStopping;
+    private final Supplier<String> weightsNote;
 
-    ValidationReport(ConsoleReporter reporter, Validation validation, EarlyStopping earlyStopping) {
+    /** {@code weightsNote}: what the line adds to say which weights were scored (the EMA's), or nothing. */
+    ValidationReport(ConsoleReporter reporter, Validation validation, EarlyStopping earlyStopping,
+                     Supplier<String> weightsNote) {
         this.reporter = reporter;
         this.validation = validation;
         this.earlyStopping = earlyStopping;
+        this.weightsNote = weightsNote;
     }
 
     @Override
     public void onEpochEnd(EpochStats epoch, ModelState state) {
         double accuracy = validation.scoreOf(epoch.epoch()).accuracy();
-        reporter.say("epoch %d: validation accuracy %.4f%s", epoch.epoch(), accuracy,
+        reporter.say("epoch %d: validation accuracy %.4f%s%s", epoch.epoch(), accuracy, weightsNote.get(),
                 validation.improvedIn(epoch.epoch()) ? " (best so far)"
                         : earlyStopping.stopRequested()
                         ? ", no better for " + earlyStopping.patience() + " epochs: stopping early"

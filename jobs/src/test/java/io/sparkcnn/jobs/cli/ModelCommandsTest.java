@@ -44,4 +44,14 @@ class ModelCommandsTest {
         assertEquals(2, run("visualize", "--model", "model.zip", "--index", "3"));
         assertTrue(err.toString().contains("--index 3"), err.toString());
     }
+
+    @Test
+    void predictRefusesATestTimeAugmentationItDoesNotKnowNamingTheChoicesBeforeReadingTheModel(@TempDir Path tmp) {
+        assertEquals(2, run("predict", "--model", tmp.resolve("absent.zip").toString(), "--input", tmp.toString(),
+                "--out", tmp.resolve("p.csv").toString(), "--test-time-augment", "tencrop"));
+
+        assertTrue(err.toString().contains("error: --test-time-augment (as data.test-time-augment): 'tencrop' is not"
+                + " one of [none, flip, ten-crop]. Did you mean 'ten-crop'?"), err.toString());
+        assertFalse(err.toString().contains("absent.zip"), "refused before the model is read: " + err);
+    }
 }

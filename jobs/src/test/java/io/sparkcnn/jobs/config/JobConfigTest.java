@@ -152,6 +152,10 @@ class JobConfigTest {
         "training.mixup.p, 1.5",
         "training.cutmix.alpha, -0.5",
         "training.cutmix.p, -0.1",
+        "training.ema.decay, 1",
+        "training.ema.decay, -0.1",
+        "training.ema.start-epoch, 0",
+        "data.test-time-augment, five-crop",
     })
     void anInvalidValueIsRefusedNamingItsKey(String key, String value) {
         ConfigError e = assertThrows(ConfigError.class,
@@ -203,6 +207,42 @@ class JobConfigTest {
                 assertTrue(job.data().validationFraction() > 0, file + " stops or schedules on validation");
             }
         }
+    }
+
+    @Test
+    void theEmaIsOffByDefaultAndItsStartEpochNeedsItsDecayAndAnEpochOfTheRun() {
+        JobConfig.Training plain = JobConfig.load(LENET5, List.of()).training();
+        assertEquals(0, plain.emaDecay(), 0, "off: today's behaviour");
+        assertEquals(1, plain.emaStartEpoch());
+        JobConfig.Training on = JobConfig.load(LENET5, List.of("training.ema.decay=0.999",
+                "training.ema.start-epoch=3")).training();
+        assertEquals(0.999, on.emaDecay(), 0);
+        assertEquals(3, on.emaStartEpoch());
+
+        ConfigError alone = assertThrows(ConfigError.class,
+                () -> JobConfig.load(LENET5, List.of("training.ema.start-epoch=2")));
+        assertTrue(alone.getMessage().contains("training.ema.start-epoch: only applies with training.ema.decay"),
+                alone.getMessage());
+        ConfigError late = assertThrows(ConfigError.class, () -> JobConfig.load(LENET5, List.of(
+                "training.ema.decay=0.99", "training.ema.start-epoch=9")));
+        assertTrue(late.getMessage().contains("training.ema.start-epoch: 9 is after the run's last epoch"
+                + " (training.epochs = 8)"), late.getMessage());
+    }
+
+    @Test
+    void testTimeAugmentationIsOffByDefaultAndAnUnknownModeIsRefusedNamingTheKeyAndTheModes() {
+        assertEquals(io.sparkcnn.workers.augment.TestTimeAugmentation.NONE,
+                JobConfig.load(LENET5, List.of()).data().testTimeAugment(), "off: today's single view");
+        assertEquals(io.sparkcnn.workers.augment.TestTimeAugmentation.FLIP,
+                JobConfig.load(LENET5, List.of("data.test-time-augment=flip")).data().testTimeAugment());
+
+        ConfigError e = assertThrows(ConfigError.class,
+                () -> JobConfig.load(LENET5, List.of("data.test-time-augment=mirror")));
+
+        assertTrue(e.getMessage().contains("data.test-time-augment: 'mirror' is not one of [none, flip, ten-crop]."),
+                e.getMessage());
+        assertTrue(JobConfig.help().contains("data.test-time-augment") && JobConfig.help().contains(
+                "one of none, flip, ten-crop"), "--help-config lists it with its modes");
     }
 
     @Test

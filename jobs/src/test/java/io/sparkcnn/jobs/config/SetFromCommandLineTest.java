@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparkcnn.driver.engine.Exchange;
 import io.sparkcnn.jobs.source.BadDataPolicy;
 import io.sparkcnn.workers.augment.AugmentRegistry;
+import io.sparkcnn.workers.augment.TestTimeAugmentation;
 import io.sparkcnn.workers.data.CifarLabels;
 import io.sparkcnn.workers.params.Param;
 import java.io.File;
@@ -53,6 +54,7 @@ class SetFromCommandLineTest {
                 "width", 32)));
         set("data.augment", "[{type = hflip}, {type = translate, max-x = 3}]", AugmentRegistry.pipeline(List.of(
                 Map.of("type", "hflip"), Map.of("type", "translate", "max-x", 3))));
+        set("data.test-time-augment", "ten-crop", TestTimeAugmentation.TEN_CROP);
         set("data.bad-data", "fail", BadDataPolicy.Mode.FAIL);
         set("data.max-bad-fraction", "0.05", 0.05);
         set("data.prefetch", "0", 0);
@@ -99,6 +101,8 @@ class SetFromCommandLineTest {
         set("training.mixup.p", "0.5", 0.5, "training.mixup.alpha=0.2");
         set("training.cutmix.alpha", "1", 1.0);
         set("training.cutmix.p", "0.5", 0.5, "training.cutmix.alpha=1");
+        set("training.ema.decay", "0.999", 0.999);
+        set("training.ema.start-epoch", "2", 2, "training.ema.decay=0.99");
         set("training.eval-batch-size", "128", 128);
         set("training.on-divergence", "rollback", DivergenceAction.ROLLBACK);
         set("training.divergence-rate-factor", "0.25", 0.25);

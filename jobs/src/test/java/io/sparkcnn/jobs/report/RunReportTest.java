@@ -135,6 +135,25 @@ class RunReportTest {
     }
 
     @Test
+    void aRunOnEmaWeightsWithTestTimeAugmentationSaysBoth(@TempDir Path tmp) throws IOException {
+        Map<String, Object> m = trainingMetrics();
+        m.put("kept_model", "best-validation");
+        m.put("best_epoch", 3);
+        m.put("best_validation_accuracy", 0.9);
+        m.put("evaluated_weights", "ema");
+        m.put("ema_decay", 0.999);
+        m.put("test_time_augment", "ten-crop");
+
+        String html = Files.readString(RunReport.write(runDir(tmp, m)));
+
+        assertTrue(html.contains("best on validation: epoch 3, accuracy 90.00%; EMA weights (decay 0.999)"), html);
+        assertTrue(html.contains("<dt>test-time augmentation</dt><dd>ten-crop (the test score averages the softmax"
+                + " over its views)</dd>"), html);
+        String plain = Files.readString(RunReport.write(runDir(tmp, trainingMetrics())));
+        assertFalse(plain.contains("EMA") || plain.contains("test-time augmentation"), "nothing when both are off");
+    }
+
+    @Test
     void withManyClassesTheHeatMapShowsTheMostConfusedOnesAndSaysSo(@TempDir Path tmp) throws IOException {
         // 200 classes, 50 images each, all right except for planted confusions among classes 7, 42, 150 and 199.
         int n = 200;
