@@ -11,7 +11,8 @@ import java.util.Map;
  * summed result, the driver's final merge of the partial sums and its averaging (the average, the spread and the
  * divergence checks); on the executors, the phases of the round's slowest task ({@link TaskPhases}), the one the
  * job waited for. What the job took beyond that task and the driver's merge is Spark's part: scheduling, task
- * launch, closure and task (de)serialisation, serialising and moving the results.
+ * launch, closure and task (de)serialisation, serialising and moving the results (and, with enough workers for the
+ * tree to have a level on the executors, that level's merges).
  *
  * <p>{@code listenersBeforeNanos} is the listeners' time after the previous round (checkpoints, progress, the
  * benchmark's evaluations): it falls between that round's end and this one's start, outside both wall times, and is
