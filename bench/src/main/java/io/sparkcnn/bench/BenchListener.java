@@ -1,6 +1,7 @@
 package io.sparkcnn.bench;
 
 import io.sparkcnn.driver.engine.Position;
+import io.sparkcnn.driver.engine.RoundPhases;
 import io.sparkcnn.driver.engine.RoundStats;
 import io.sparkcnn.driver.progress.ConsoleReporter;
 import io.sparkcnn.jobs.train.RunInstrument;
@@ -13,7 +14,9 @@ import org.apache.spark.SparkContext;
 
 /**
  * Added to a run's listeners to measure what the benchmark reports about the averaging engine: the share of
- * each round spent outside the slowest worker's training step, the bytes a round moves each way, and, when a
+ * each round spent outside the slowest worker's training step and where each round's time went (the phases of
+ * {@link RoundPhases}: their mean seconds per round and their share of the rounds' wall time), the bytes a round
+ * moves each way, and, when a
  * {@link Race} is on, the test accuracy against the training clock (the round wall times, evaluation excluded),
  * and the block managers' storage memory (for the larger-than-memory row, against its data).
  */
@@ -32,6 +35,7 @@ final class BenchListener implements RunInstrument {
     private boolean stop;
     private long storageMemory = -1;
     private long heapUsedPeak;
+    private final Map<String, Long> phaseNanos = new LinkedHashMap<>();
 
     BenchListener(Race race, ConsoleReporter reporter) {
         this.race = new Race.Log(race);
@@ -60,6 +64,7 @@ final class BenchListener implements RunInstrument {
         wallNanos += round.wallNanos();
         trainNanos += round.maxTrainNanos();
         overheadSum += round.overheadShare();
+        round.phases().named(round.wallNanos()).forEach((name, nanos) -> phaseNanos.merge(name, nanos, Long::sum));
         // Every worker fetches the broadcast state once and returns a state of the same size to the aggregation.
         bytesToWorkers += round.broadcastBytes() * round.workers();
         bytesFromWorkers += round.broadcastBytes() * round.workers();
@@ -71,6 +76,21 @@ final class BenchListener implements RunInstrument {
         } else if (race.outOfTime(wallNanos / 1e9)) {
             stop = race.record(wallNanos / 1e9, examples, testAccuracy.applyAsDouble(state));
         }
+    }
+
+    /**
+     * Per phase, its mean seconds per round and its share of the rounds' wall time ({@code listeners_before} is
+     * outside that time, so its share is on top of it); the executor phases are the slowest task's of each round.
+     */
+    private Map<String, Map<String, Double>> phases() {
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        phaseNanos.forEach((name, nanos) -> {
+            Map<String, Double> phase = new LinkedHashMap<>();
+            phase.put("seconds_per_round", nanos / 1e9 / rounds);
+            phase.put("share_of_round", (double) nanos / wallNanos);
+            out.put(name, phase);
+        });
+        return out;
     }
 
     @Override
@@ -85,6 +105,7 @@ final class BenchListener implements RunInstrument {
         m.put("averaging_overhead_share", rounds == 0 ? null : overheadSum / rounds);
         m.put("averaging_overhead_share_of_time", wallNanos == 0 ? null : 1.0 - (double) trainNanos / wallNanos);
         m.put("mean_round_seconds", rounds == 0 ? null : wallNanos / 1e9 / rounds);
+        m.put("round_phases", rounds == 0 ? null : phases());
         m.put("bytes_to_workers_per_round", rounds == 0 ? null : bytesToWorkers / rounds);
         m.put("bytes_from_workers_per_round", rounds == 0 ? null : bytesFromWorkers / rounds);
         m.put("storage_memory_bytes", storageMemory < 0 ? null : storageMemory);

@@ -115,6 +115,9 @@ final class BenchReport implements Callable<Integer> {
                     r.put(key, m.get(key).isNumber() ? m.get(key).numberValue() : m.get(key).asText());
                 }
             }
+            if (m.hasNonNull("round_phases")) {
+                r.put("round_phases", mapper.convertValue(m.get("round_phases"), Map.class));
+            }
             table.add(r);
             md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.2fx | %s | %s | %s | %.4f%s | %s | %s |%n",
                     label, r.get("master"), speed, speed / reference,
@@ -135,6 +138,7 @@ final class BenchReport implements Callable<Integer> {
                     flopsPerImage / 1e6, peak.get("training_flops_formula").asText() + ", forward multiply-adds",
                     peak.get("forward_multiply_adds_per_image").asLong()));
         }
+        roundPhases(byLetter, md);
         Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Double> speeds = new LinkedHashMap<>();
         table.forEach(r -> speeds.put(String.valueOf(r.get("row")).substring(0, 2),
@@ -184,6 +188,63 @@ final class BenchReport implements Callable<Integer> {
         mapper.enable(SerializationFeature.INDENT_OUTPUT).writeValue(json, out);
         System.out.println("wrote " + json);
         return 0;
+    }
+
+    /** What each phase of {@code RoundPhases.NAMES} covers, as the per-phase table words it. */
+    static final Map<String, String> PHASES = phases();
+
+    private static Map<String, String> phases() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("broadcast", "driver: create (and destroy) the state's broadcast");
+        p.put("spark", "Spark: scheduling, task launch, closure and result (de)serialisation and transfer");
+        p.put("state_fetch", "task: fetch and deserialise the broadcast state");
+        p.put("state_load", "task: load the state into the cached network");
+        p.put("first_batch", "task: wait for the round's first minibatch (shuffle read, decode)");
+        p.put("steps", "task: training steps");
+        p.put("batch_wait", "task: wait for later minibatches (prefetch starvation)");
+        p.put("result", "task: extract the change to return");
+        p.put("partial_sum", "task: add it into the partition's partial sum");
+        p.put("task_other", "task: the rest (thread limits, seeding, the cached network)");
+        p.put("driver_merge", "driver: merge the partial sums in order");
+        p.put("averaging", "driver: average, spread and divergence checks");
+        p.put("other", "driver: the rest of the round");
+        p.put("listeners_before", "listeners after a round (checkpoints, progress, evaluations): on top of it");
+        return p;
+    }
+
+    /**
+     * The per-phase table: for every engine row with {@code round_phases} (BenchListener), each phase's share of
+     * the rounds' wall time and its mean milliseconds per round; the task phases are each round's slowest task's.
+     */
+    static void roundPhases(Map<String, JsonNode> rows, StringBuilder md) {
+        List<String> letters = new ArrayList<>();
+        rows.forEach((letter, m) -> {
+            if (m.path("round_phases").isObject()) {
+                letters.add(letter);
+            }
+        });
+        if (letters.isEmpty()) {
+            return;
+        }
+        md.append("\nWhere a round's time goes: each phase's share of the round's wall time and its mean ms per round"
+                + " (task phases: each round's slowest task)\n\n| phase |");
+        letters.forEach(l -> md.append(' ').append(l).append(" |"));
+        md.append("\n|---|");
+        letters.forEach(l -> md.append("---:|"));
+        md.append("\n| round (wall time) |");
+        letters.forEach(l -> md.append(String.format(Locale.ROOT, " 100%% (%.1f ms) |",
+                1e3 * rows.get(l).path("mean_round_seconds").asDouble(Double.NaN))));
+        md.append('\n');
+        PHASES.forEach((name, what) -> {
+            md.append("| ").append(what).append(" |");
+            letters.forEach(l -> {
+                JsonNode phase = rows.get(l).path("round_phases").path(name);
+                md.append(phase.isObject() ? String.format(Locale.ROOT, " %.1f%% (%.1f ms) |",
+                        100 * phase.path("share_of_round").asDouble(), 1e3 * phase.path("seconds_per_round").asDouble())
+                        : " |");
+            });
+            md.append('\n');
+        });
     }
 
     /**

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkcnn.driver.engine.RoundPhases;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +42,40 @@ class BenchReportTest {
         assertTrue(md.contains("not reached in 240 s"), md);
         assertTrue(md.contains("10.3 / 10.3"), md);
         assertTrue(md.contains("| d. missing | failed: no metrics.json"), md);
+    }
+
+    @Test
+    void everyEngineRowGetsAColumnOfItsRoundPhasesAfterTheMainTable() throws Exception {
+        write("a/metrics.json", "{\"train_images_per_second\": 500, \"test_accuracy\": 0.9}");
+        write("c/metrics.json", "{\"train_images_per_second\": 450, \"test_accuracy\": 0.9,"
+                + " \"mean_round_seconds\": 0.4, \"round_phases\": {"
+                + "\"broadcast\": {\"seconds_per_round\": 0.02, \"share_of_round\": 0.05},"
+                + "\"steps\": {\"seconds_per_round\": 0.3, \"share_of_round\": 0.75},"
+                + "\"listeners_before\": {\"seconds_per_round\": 0.004, \"share_of_round\": 0.01}}}");
+        write("d/metrics.json", "{\"train_images_per_second\": 400, \"test_accuracy\": 0.9,"
+                + " \"mean_round_seconds\": 0.5, \"round_phases\": {"
+                + "\"broadcast\": {\"seconds_per_round\": 0.05, \"share_of_round\": 0.1},"
+                + "\"steps\": {\"seconds_per_round\": 0.3, \"share_of_round\": 0.6}}}");
+        Path json = dir.resolve("bench.json");
+        int exit = BenchMain.commandLine().execute("bench-report", "--json", json.toString(),
+                "a. plain=" + dir.resolve("a"), "c. local=" + dir.resolve("c"), "d. cluster=" + dir.resolve("d"));
+        assertEquals(0, exit);
+        JsonNode out = new ObjectMapper().readTree(json.toFile());
+        assertEquals(0.75, out.get("rows").get(1).get("round_phases").get("steps").get("share_of_round").asDouble(),
+                1e-12);
+        String md = out.get("markdown").asText();
+        int table = md.indexOf("Where a round's time goes");
+        assertTrue(table > md.indexOf("| d. cluster |"), "after the main table: " + md);
+        String phases = md.substring(table);
+        assertTrue(phases.contains("| phase | c | d |\n|---|---:|---:|\n"), "a column per engine row, not a: " + md);
+        assertTrue(phases.contains("| round (wall time) | 100% (400.0 ms) | 100% (500.0 ms) |"), md);
+        assertTrue(phases.contains("| driver: create (and destroy) the state's broadcast | 5.0% (20.0 ms) |"
+                + " 10.0% (50.0 ms) |"), md);
+        assertTrue(phases.contains("| task: training steps | 75.0% (300.0 ms) | 60.0% (300.0 ms) |"), md);
+        assertTrue(phases.contains("on top of it | 1.0% (4.0 ms) | |"), "a phase a row lacks is blank: " + md);
+        assertEquals(BenchReport.PHASES.size() + 3, phases.lines().filter(l -> l.startsWith("|")).count(),
+                "header, rule, the round and one line per phase: " + md);
+        assertEquals(RoundPhases.NAMES, List.copyOf(BenchReport.PHASES.keySet()), "a line for every phase a round has");
     }
 
     @Test

@@ -104,6 +104,8 @@ public final class AveragingTrainer {
         List<EpochStats> history = new ArrayList<>();
         double rateScale = 1;
         int rollbacks = 0;
+        // The listeners' time after the last round, which the next round's phases report (RoundPhases).
+        long listenersNanos = 0;
         for (int epoch = from.epoch(); epoch <= plan.epochs(); epoch++) {
             long epochStart = System.nanoTime();
             // The Spark UI groups an epoch's jobs (its setup, its rounds, then the listeners' validation) under one
@@ -133,28 +135,36 @@ public final class AveragingTrainer {
                 long roundStart = System.nanoTime();
                 double learningRate = schedule.rate(epoch, state.iterations()) * rateScale;
                 Broadcast<ModelState> broadcast = sc.broadcast(state);
+                long submitted = System.nanoTime();
                 ParameterAverage sum = exchange.sum(shards.round(block, blocks).mapPartitionsWithIndex(
                         new RoundTask(broadcast, network, batchMaker, plan, epoch, block, blocks, learningRate), true));
+                long summed = System.nanoTime();
                 broadcast.destroy(false);
+                long averageStart = System.nanoTime();
                 ModelState next = sum.average(state);
                 double spread = sum.relativeSpread();
+                boolean lossDiverged = !Double.isFinite(sum.meanLoss()) && sum.minibatches() > 0;
+                boolean diverged = lossDiverged || !DivergencePolicy.finite(next.params())
+                        || !DivergencePolicy.finite(next.updaterState());
+                long averaged = System.nanoTime();
+                RoundPhases phases = new RoundPhases((submitted - roundStart) + (averageStart - summed),
+                        summed - submitted, sum.driverMergeNanos(), averaged - averageStart, listenersNanos,
+                        sum.slowestTask());
                 RoundStats stats = new RoundStats(epoch, plan.epochs(), end, blocksInEpoch, sum.workers(),
                         sum.examples(), sum.meanLoss(), System.nanoTime() - roundStart, sum.maxTrainNanos(),
                         4L * (state.params().length + state.updaterState().length), learningRate, blocks, spread,
-                        averaging.next(k, spread));
-                boolean lossDiverged = !Double.isFinite(stats.meanLoss()) && sum.minibatches() > 0;
-                if (lossDiverged || !DivergencePolicy.finite(next.params())
-                        || !DivergencePolicy.finite(next.updaterState())) {
-                    DivergedException diverged = new DivergedException(epoch, block + 1, end, stats.meanLoss(),
+                        averaging.next(k, spread), phases);
+                if (diverged) {
+                    DivergedException divergedRound = new DivergedException(epoch, block + 1, end, stats.meanLoss(),
                             lossDiverged ? "" : " (the averaged parameters hold NaN or infinite values)");
                     if (!onDivergence.rollback() || rollbacks == onDivergence.maxRollbacks()) {
-                        throw diverged;
+                        throw divergedRound;
                     }
                     // The round runs again from the state it started from (still `state`) at a lower rate.
                     rollbacks++;
                     rateScale *= onDivergence.rateFactor();
                     for (TrainingListener l : listeners) {
-                        l.onRollback(diverged.getMessage(), rateScale, rollbacks);
+                        l.onRollback(divergedRound.getMessage(), rateScale, rollbacks);
                     }
                     continue;
                 }
@@ -164,9 +174,11 @@ public final class AveragingTrainer {
                 lossSum += stats.meanLoss() * sum.minibatches();
                 overheadSum += stats.overheadShare();
                 Position resumeAt = end == blocksInEpoch ? new Position(epoch + 1, 0) : new Position(epoch, end);
+                long listening = System.nanoTime();
                 for (TrainingListener l : listeners) {
                     l.onRound(stats, state, resumeAt);
                 }
+                listenersNanos = System.nanoTime() - listening;
                 roundsRun++;
                 block = end;
                 k = stats.nextRoundBlocks();

@@ -37,7 +37,10 @@ final class OrderedTreeSum {
                     .mapValues(OrderedTreeSum::inOrder);
             n = groups;
         }
-        return inOrder(level.collect());
+        List<Tuple2<Integer, ParameterAverage>> sums = level.collect();
+        long merging = System.nanoTime();
+        ParameterAverage sum = inOrder(sums);
+        return sum.mergedOnTheDriverIn(System.nanoTime() - merging);
     }
 
     /**

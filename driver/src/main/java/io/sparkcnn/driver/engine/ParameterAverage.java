@@ -2,13 +2,15 @@ package io.sparkcnn.driver.engine;
 
 import io.sparkcnn.workers.train.ModelState;
 import io.sparkcnn.workers.train.RoundResult;
+import io.sparkcnn.workers.train.TaskPhases;
 import java.io.Serializable;
 
 /**
  * The running sum behind one round's average, combined in partition order by {@link OrderedTreeSum}: the workers' changes to
  * the parameters and updater state, weighted by the examples each worker trained on (so a worker whose shard ran short at the end of an
  * epoch counts for what it saw), plus the round's totals and the weighted sum of the parameter changes'
- * squared norms, from which the driver gets how far the workers' updates spread ({@link #relativeSpread()}).
+ * squared norms, from which the driver gets how far the workers' updates spread ({@link #relativeSpread()}), and
+ * where the slowest task's time went ({@link #slowestTask()}).
  */
 public final class ParameterAverage implements Serializable {
     private float[] paramSum;
@@ -21,8 +23,13 @@ public final class ParameterAverage implements Serializable {
     private long maxTrainNanos;
     /** Sum over workers of examples * ||parameter change||^2, in double: the spread is a small difference of it. */
     private double weightedSquaredNorm;
+    /** The phases of the slowest task summed so far (the longest time in our code, its partial sum included). */
+    private TaskPhases slowestTask;
+    /** The driver's time adding the partial sums in order, set on the driver's own sum ({@link OrderedTreeSum}). */
+    private long driverMergeNanos;
 
     public ParameterAverage add(RoundResult result) {
+        long began = System.nanoTime();
         ModelState s = result.state();
         if (paramSum == null) {
             paramSum = new float[s.params().length];
@@ -38,6 +45,7 @@ public final class ParameterAverage implements Serializable {
         minibatches += result.minibatches();
         lossSum += result.lossSum();
         maxTrainNanos = Math.max(maxTrainNanos, result.trainNanos());
+        slowestTask = slower(slowestTask, result.phases().withPartialSum(System.nanoTime() - began));
         return this;
     }
 
@@ -61,7 +69,15 @@ public final class ParameterAverage implements Serializable {
         minibatches += other.minibatches;
         lossSum += other.lossSum;
         maxTrainNanos = Math.max(maxTrainNanos, other.maxTrainNanos);
+        slowestTask = slower(slowestTask, other.slowestTask);
         return this;
+    }
+
+    private static TaskPhases slower(TaskPhases a, TaskPhases b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.totalNanos() >= b.totalNanos() ? a : b;
     }
 
     /**
@@ -96,6 +112,24 @@ public final class ParameterAverage implements Serializable {
 
     public long maxTrainNanos() {
         return maxTrainNanos;
+    }
+
+    /**
+     * Where the round's slowest task spent its time (the task with the longest time in our code, its partial sum
+     * included: the one the round waited for); {@link TaskPhases#NONE} when no worker trained.
+     */
+    public TaskPhases slowestTask() {
+        return slowestTask == null ? TaskPhases.NONE : slowestTask;
+    }
+
+    /** The driver's time adding the partial sums in partition order; 0 where the driver did not time it. */
+    public long driverMergeNanos() {
+        return driverMergeNanos;
+    }
+
+    ParameterAverage mergedOnTheDriverIn(long nanos) {
+        driverMergeNanos = nanos;
+        return this;
     }
 
     /**

@@ -11,11 +11,20 @@ package io.sparkcnn.driver.engine;
  * fixed averaging frequency; k with an adaptive {@link AveragingSchedule}). {@code spread} is the relative spread
  * of the workers' parameter changes ({@link ParameterAverage#relativeSpread()}) and {@code nextRoundBlocks} the
  * k the schedule chose for the next round, which a checkpoint keeps so that a resumed run goes on alike.
+ * {@code phases} says where the round's wall time went, driver and slowest task ({@link RoundPhases}).
  */
 public record RoundStats(
         int epoch, int epochs, int blocksDone, int blocksInEpoch, int workers, long examples, double meanLoss,
         long wallNanos, long maxTrainNanos, long broadcastBytes, double learningRate, int blocks, double spread,
-        int nextRoundBlocks) {
+        int nextRoundBlocks, RoundPhases phases) {
+
+    /** A round that was not timed phase by phase. */
+    public RoundStats(int epoch, int epochs, int blocksDone, int blocksInEpoch, int workers, long examples,
+                      double meanLoss, long wallNanos, long maxTrainNanos, long broadcastBytes, double learningRate,
+                      int blocks, double spread, int nextRoundBlocks) {
+        this(epoch, epochs, blocksDone, blocksInEpoch, workers, examples, meanLoss, wallNanos, maxTrainNanos,
+                broadcastBytes, learningRate, blocks, spread, nextRoundBlocks, RoundPhases.NONE);
+    }
 
     public double imagesPerSecond() {
         return examples / (wallNanos / 1e9);

@@ -21,7 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * One worker's task in one round, run on the executor over the round's records of its shard (and no others, see
  * {@link io.sparkcnn.driver.shard.EpochBlocks#round}): decode the round's minibatches on the fly (tau for each of
- * its {@code blocks}), and train the executor's cached network on them from the broadcast state.
+ * its {@code blocks}), and train the executor's cached network on them from the broadcast state, timing each phase
+ * of the task ({@link io.sparkcnn.workers.train.TaskPhases}).
  */
 final class RoundTask implements Function2<Integer, Iterator<LabeledImage>, Iterator<RoundResult>> {
     private final Broadcast<ModelState> state;
@@ -48,9 +49,12 @@ final class RoundTask implements Function2<Integer, Iterator<LabeledImage>, Iter
 
     @Override
     public Iterator<RoundResult> call(Integer partition, Iterator<LabeledImage> thisRound) {
+        long began = System.nanoTime();
+        // The first record waits for the shuffle to fetch the round's blocks: part of waiting for the first minibatch.
         if (!thisRound.hasNext()) {
             return Collections.emptyIterator();
         }
+        long open = System.nanoTime() - began;
         NativeThreads.limitTo(TaskContext.get().cpus());
         // Seeded by the block the round starts at: with one block per round, exactly as the engine always did. The
         // partition index is the worker's, as EpochBlocks.round numbers a round's partitions.
@@ -59,9 +63,14 @@ final class RoundTask implements Function2<Integer, Iterator<LabeledImage>, Iter
         Iterator<DataSet> batches = batchMaker.trainingMinibatches(thisRound, plan.batchSizePerWorker(), plan.seed(),
                 epoch, firstBlock, plan.averagingFrequency(), partition);
         try {
-            return NetworkCache.withNetwork(network,
-                    net -> LocalTrainer.train(net, state.value(), batches, steps, learningRate)
-                            .map(List::of).orElse(List.of()).iterator());
+            return NetworkCache.withNetwork(network, net -> {
+                long fetching = System.nanoTime();
+                ModelState start = state.value();
+                long fetch = System.nanoTime() - fetching;
+                return LocalTrainer.train(net, start, batches, steps, learningRate)
+                        .map(r -> r.withPhases(r.phases().inTask(fetch, open, System.nanoTime() - began)))
+                        .map(List::of).orElse(List.of()).iterator();
+            });
         } finally {
             BatchMaker.close(batches);
         }

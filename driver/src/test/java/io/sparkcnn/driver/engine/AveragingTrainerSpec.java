@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -154,6 +155,54 @@ class AveragingTrainerSpec {
         double first = result.epochs().get(0).meanLoss();
         double last = result.epochs().get(2).meanLoss();
         assertTrue(last < first * 0.8, "loss should fall: first epoch " + first + ", last " + last);
+    }
+
+    @Test
+    void everyRoundSaysWhereItsTimeWentAndItsPhasesAddUpWithinItsWallTime() {
+        MultiLayerConfiguration conf = smallConvNet();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        // 300 records per shard, batch 32, tau 4: 3 rounds, the last one short (its shard runs out of minibatches).
+        TrainingPlan plan = new TrainingPlan(2, 32, 4, 1, 5L);
+        List<RoundStats> rounds = new ArrayList<>();
+        new AveragingTrainer(sc, plan, NetworkSpec.of(conf), new RawBatches(SHAPE, 10),
+                LearningRateSchedule.constant(1e-3))
+                .fit(sc.parallelize(records, 4), records.size(), ModelState.of(net), new TrainingListener() {
+                    @Override
+                    public void onRound(RoundStats round, ModelState state, Position next) {
+                        rounds.add(round);
+                        // A listener as slow as a checkpoint write: the next round's phases must report it.
+                        try {
+                            Thread.sleep(30);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                });
+        assertEquals(3, rounds.size());
+        for (RoundStats r : rounds) {
+            RoundPhases p = r.phases();
+            Map<String, Long> named = p.named(r.wallNanos());
+            assertEquals(RoundPhases.NAMES, List.copyOf(named.keySet()), "every phase, in order");
+            named.forEach((name, nanos) -> assertTrue(nanos >= 0, name + " is " + nanos + " ns"));
+            for (String measured : List.of("broadcast", "spark", "state_fetch", "state_load", "first_batch", "steps",
+                    "result", "partial_sum", "driver_merge", "averaging")) {
+                assertTrue(named.get(measured) > 0, measured + " was measured: " + named);
+            }
+            long inside = named.entrySet().stream().filter(e -> !e.getKey().equals("other")
+                    && !e.getKey().equals("listeners_before")).mapToLong(Map.Entry::getValue).sum();
+            assertTrue(inside <= r.wallNanos(), "the phases " + named + " fit in the wall time " + r.wallNanos());
+            assertEquals(r.wallNanos(), inside + named.get("other"), "with the rest, they are the wall time");
+            assertTrue(p.slowestTask().totalNanos() + p.driverMergeNanos() <= p.jobNanos(),
+                    "the slowest task and the driver's merge ran inside the job: " + p);
+            assertTrue(p.slowestTask().stepNanos() <= r.maxTrainNanos(),
+                    "its steps are part of the slowest training step: " + p);
+        }
+        assertEquals(0, rounds.get(0).phases().listenersBeforeNanos(), "no listener ran before the first round");
+        for (RoundStats r : rounds.subList(1, rounds.size())) {
+            assertTrue(r.phases().listenersBeforeNanos() >= 30_000_000L,
+                    "the last round's listeners took their 30 ms: " + r.phases());
+        }
     }
 
     @Test

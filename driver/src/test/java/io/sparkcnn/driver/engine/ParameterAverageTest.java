@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkcnn.workers.train.ModelState;
 import io.sparkcnn.workers.train.RoundResult;
+import io.sparkcnn.workers.train.TaskPhases;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -27,6 +28,29 @@ class ParameterAverageTest {
 
         assertArrayEquals(weightedMean(results, r -> r.state().params()), average.params(), 1e-6f);
         assertArrayEquals(weightedMean(results, r -> r.state().updaterState()), average.updaterState(), 1e-6f);
+    }
+
+    @Test
+    void theSumKeepsThePhasesOfTheSlowestTaskWhicheverWayItIsCombined() {
+        // Seconds apart, so that the partial sums' own (timed, microsecond) cost cannot change which is slower.
+        long s = 1_000_000_000L;
+        TaskPhases fast = new TaskPhases(s, 2 * s, 3 * s, 40 * s, 5 * s, 6 * s, 0, 70 * s);
+        TaskPhases slow = new TaskPhases(10 * s, 20 * s, 30 * s, 400 * s, 50 * s, 60 * s, 0, 700 * s);
+        RoundResult a = result(new float[PARAMS], new float[STATE], 32, 1, 1.0, 1).withPhases(fast);
+        RoundResult b = result(new float[PARAMS], new float[STATE], 32, 1, 1.0, 1).withPhases(slow);
+
+        ParameterAverage added = new ParameterAverage().add(a).add(b);
+        ParameterAverage merged = new ParameterAverage().add(b).merge(new ParameterAverage().add(a));
+
+        for (ParameterAverage sum : List.of(added, merged)) {
+            TaskPhases kept = sum.slowestTask();
+            assertEquals(400 * s, kept.stepNanos(), "the slow task's phases: " + kept);
+            assertEquals(700 * s, kept.taskNanos());
+            assertTrue(kept.partialSumNanos() > 0, "its partial sum was timed: " + kept);
+            assertEquals(700 * s + kept.partialSumNanos(), kept.totalNanos());
+            assertEquals((700 - 10 - 20 - 30 - 400 - 50 - 60) * s, kept.otherNanos());
+        }
+        assertSame(TaskPhases.NONE, new ParameterAverage().slowestTask(), "no task, no phases");
     }
 
     @Test

@@ -12,17 +12,20 @@ import io.sparkcnn.driver.checkpoint.CheckpointStore;
 import io.sparkcnn.driver.checkpoint.ListenerStates;
 import io.sparkcnn.driver.engine.EpochStats;
 import io.sparkcnn.driver.engine.Position;
+import io.sparkcnn.driver.engine.RoundPhases;
 import io.sparkcnn.driver.engine.RoundStats;
 import io.sparkcnn.driver.eval.DistributedEvaluator;
 import io.sparkcnn.driver.progress.ConsoleReporter;
 import io.sparkcnn.driver.schedule.ReduceOnPlateau;
 import io.sparkcnn.workers.train.ModelState;
+import io.sparkcnn.workers.train.TaskPhases;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.evaluation.classification.Evaluation;
@@ -44,8 +47,12 @@ class ListenerStateTest {
     }
 
     private static RoundStats round(int epoch, int unit, double loss) {
+        // A round's phases, as a real one has them: 0.2 s broadcast, a 1.7 s job whose slowest task took 1.6 s.
+        RoundPhases phases = new RoundPhases(200_000_000L, 1_700_000_000L, 10_000_000L, 50_000_000L,
+                unit == 1 ? 0 : 300_000_000L, new TaskPhases(20_000_000L, 30_000_000L, 40_000_000L, 1_400_000_000L,
+                60_000_000L, 20_000_000L, 10_000_000L, 1_590_000_000L));
         return new RoundStats(epoch, 5, unit, 2, 2, 128, loss, 2_000_000_000L, 1_500_000_000L, 12, 0.05 / epoch, 1,
-                Double.NaN, 1);
+                Double.NaN, 1, phases);
     }
 
     private static EpochStats epoch(int epoch) {
@@ -102,7 +109,33 @@ class ListenerStateTest {
         List<String> columns = new ArrayList<>();
         new ObjectMapper().valueToTree(resumed.rounds()).fieldNames().forEachRemaining(columns::add);
         assertEquals(List.of("epoch", "blocks_done", "blocks_in_epoch", "loss", "images_per_second", "learning_rate",
-                "blocks", "spread"), columns, "metrics.json's rounds columns, in their order");
+                "blocks", "spread", "phase_seconds"), columns, "metrics.json's rounds columns, in their order");
+        Map<String, List<Float>> phases = resumed.rounds().phaseSeconds();
+        assertEquals(RoundPhases.NAMES, List.copyOf(phases.keySet()), "a column per phase");
+        assertEquals(List.of(0.2f, 0.2f, 0.2f, 0.2f, 0.2f), phases.get("broadcast"));
+        // The job's 1.7 s less the task's 1.6 s and the driver's merge of 0.01 s.
+        assertEquals(0.09f, phases.get("spark").get(0), 1e-6f);
+        assertEquals(1.4f, phases.get("steps").get(4), 1e-6f);
+        assertEquals(0.05f, phases.get("other").get(0), 1e-6f, "2 s less 0.2 + 1.7 + 0.05 s");
+        assertEquals(List.of(0f, 0.3f, 0f, 0.3f, 0f), phases.get("listeners_before"));
+    }
+
+    @Test
+    void aCheckpointFromBeforeThePhasesWereTimedResumesWithNoPhasesForItsRounds() throws Exception {
+        RoundLog.Columns old = new ObjectMapper().readValue("{\"epoch\": [1, 1], \"blocks_done\": [1, 2],"
+                + " \"blocks_in_epoch\": [2, 2], \"loss\": [0.5, 0.4], \"images_per_second\": [900.0, 910.0],"
+                + " \"learning_rate\": [0.01, 0.01], \"blocks\": [1, 1], \"spread\": [null, null]}",
+                RoundLog.Columns.class);
+        RoundLog log = new RoundLog();
+        log.restore(old);
+        log.add(round(2, 1, 0.3));
+
+        Map<String, List<Float>> phases = log.columns().phaseSeconds();
+        assertEquals(RoundPhases.NAMES, List.copyOf(phases.keySet()));
+        assertEquals(java.util.Arrays.asList(null, null, 1.4f), phases.get("steps"));
+        assertThrows(IllegalArgumentException.class, () -> new RoundLog.Columns(List.of(1), List.of(1), List.of(1),
+                List.of(0.5f), List.of(1.0), List.of(0.1f), List.of(1), List.of(0.1f),
+                Map.of("steps", List.of(1f, 2f))), "a phase column of another length");
     }
 
     @Test

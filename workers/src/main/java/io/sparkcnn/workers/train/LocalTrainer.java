@@ -14,10 +14,13 @@ public final class LocalTrainer {
      * at {@code learningRate} (NaN only for updaters without one, such as AdaDelta). The result holds the change
      * from {@code start}, not the new state: averaging changes keeps what no worker changed (frozen layers)
      * exactly as it was, and loses less precision than averaging whole values. Empty when the shard has no minibatch
-     * left this epoch: such a worker has nothing to add to the average.
+     * left this epoch: such a worker has nothing to add to the average. The result says where the time went
+     * ({@link TaskPhases}: loading the state, the first minibatch, the steps, the later waits, the extraction).
      */
     public static Optional<RoundResult> train(
             NeuralNetwork net, ModelState start, Iterator<DataSet> batches, int tau, double learningRate) {
+        // Each phase is timed with a few nanoTime calls per step, nothing that moves with the data's size.
+        long asked = System.nanoTime();
         if (!batches.hasNext()) {
             return Optional.empty();
         }
@@ -27,17 +30,36 @@ public final class LocalTrainer {
         if (!Double.isNaN(learningRate)) {
             Networks.setLearningRate(net, learningRate);
         }
+        long loaded = System.nanoTime();
+        long firstBatchNanos = began - asked;
+        long stepNanos = 0;
+        long waitNanos = 0;
         long examples = 0;
         int steps = 0;
         double lossSum = 0;
+        long mark = loaded;
         while (steps < tau && batches.hasNext()) {
             DataSet batch = batches.next();
+            long got = System.nanoTime();
+            if (steps == 0) {
+                firstBatchNanos += got - mark;
+            } else {
+                waitNanos += got - mark;
+            }
             net.fit(batch);
             lossSum += Networks.score(net);
             examples += batch.numExamples();
             steps++;
+            mark = System.nanoTime();
+            stepNanos += mark - got;
         }
+        long extracting = System.nanoTime();
+        // A shard that ran short asked once more for a minibatch it did not get.
+        waitNanos += extracting - mark;
         ModelState change = ModelState.of(net).minus(start);
-        return Optional.of(new RoundResult(change, examples, steps, lossSum, System.nanoTime() - began));
+        long end = System.nanoTime();
+        TaskPhases phases = new TaskPhases(0, loaded - began, firstBatchNanos, stepNanos, waitNanos,
+                end - extracting, 0, end - asked);
+        return Optional.of(new RoundResult(change, examples, steps, lossSum, end - began, phases));
     }
 }

@@ -3,6 +3,7 @@ package io.sparkcnn.workers.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +33,26 @@ class LocalTrainerTest {
             assertArrayEquals(start.params(), start.plus(result.state()).params(), 1e-6f, spec.graph() ? "graph" : "stack");
             assertEquals(start.iterations() + 2, result.state().iterations());
         }
+    }
+
+    @Test
+    void theResultSaysWhereTheTrainingStepsTimeWentAndAShortShardWaitsForNoMore() {
+        NetworkSpec spec = stack();
+        NeuralNetwork net = spec.build();
+        ModelState start = ModelState.of(net);
+
+        // Two minibatches for a tau of 3: the third is asked for and never comes.
+        RoundResult result = LocalTrainer.train(net, start, List.of(data(2), data(3)).iterator(), 3, 1e-3)
+                .orElseThrow();
+
+        TaskPhases p = result.phases();
+        assertEquals(2, result.minibatches());
+        assertTrue(p.stepNanos() > 0 && p.stateLoadNanos() > 0 && p.resultNanos() > 0, p.toString());
+        assertTrue(p.firstBatchNanos() >= 0 && p.batchWaitNanos() >= 0, p.toString());
+        assertTrue(p.stateLoadNanos() + p.stepNanos() + p.batchWaitNanos() + p.resultNanos() <= result.trainNanos(),
+                "the phases after the first minibatch was asked for are inside the training step: " + p);
+        assertTrue(p.taskNanos() >= result.trainNanos(), p.toString());
+        assertEquals(0, p.stateFetchNanos(), "the broadcast is the task's, not the trainer's");
     }
 
     @Test
