@@ -105,7 +105,8 @@ public final class JobKeys {
             "For 'custom': batch normalisation after every convolution."));
     public static final Param<Double> MODEL_DROPOUT = declare(Param.number("model.dropout", -1.0,
             "Dropout rate on the fully connected layers' inputs; for wrn between the two convolutions of every"
-                    + " block (the paper's 0.3) (-1: the architecture's published rate: 0.5 for AlexNet and VGG, 0.4 for GoogLeNet, else none).", new ParamValidator<>(
+                    + " block (the paper's 0.3), for densenet-bc100 after every convolution (-1: the architecture's"
+                    + " published rate: 0.5 for AlexNet and VGG, 0.4 for GoogLeNet, else none).", new ParamValidator<>(
                     v -> v == -1 || (v >= 0 && v < 1), "must be -1 or in [0, 1)")));
     public static final Param<Double> MODEL_WIDTH_MULTIPLIER = declare(Param.number("model.width-multiplier", 1.0,
             "For 'mobilenet': alpha, the share of filters kept in every layer.", gt(0)));

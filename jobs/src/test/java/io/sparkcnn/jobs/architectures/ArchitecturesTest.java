@@ -52,6 +52,8 @@ class ArchitecturesTest {
             case "preact-resnet110" -> PreActResNet.cifar(input, classes, HYPER, 110);
             case "wrn-16-4" -> PreActResNet.wide(input, classes, HYPER, 16, 4);
             case "wrn-10-2-dropout" -> PreActResNet.wide(input, classes, DROPOUT, 10, 2);
+            case "densenet-bc100" -> DenseNet.bc(input, classes, HYPER, 100, 12);
+            case "densenet-bc40-dropout" -> DenseNet.bc(input, classes, DROPOUT, 40, 12);
             case "mobilenet" -> MobileNet.spec(input, classes, HYPER, 0.25);
             case "convnetjs" -> ConvStack.convNetJs().spec(input, classes, HYPER);
             case "custom" -> ConvStack.parse("[(CONV-RELU)*2-POOL]*2-(FC-RELU)*1-SOFTMAX", List.of(8, 16), 3, 32, true)
@@ -73,6 +75,7 @@ class ArchitecturesTest {
         "resnet56, 3, 32, 32", "mobilenet, 3, 32, 32", "convnetjs, 3, 32, 32", "custom, 1, 28, 28",
         "preact-resnet18, 1, 28, 28", "preact-resnet18, 3, 32, 32", "preact-resnet20, 1, 28, 28",
         "preact-resnet110, 3, 32, 32", "wrn-16-4, 1, 28, 28", "wrn-16-4, 3, 32, 32", "wrn-10-2-dropout, 1, 28, 28",
+        "densenet-bc100, 1, 28, 28", "densenet-bc100, 3, 32, 32", "densenet-bc40-dropout, 3, 32, 32",
     })
     void takesAForwardAndABackwardPassOnATinyBatch(String name, int channels, int height, int width) {
         ImageShape input = new ImageShape(channels, height, width);
@@ -166,12 +169,39 @@ class ArchitecturesTest {
                 "PreAct-ResNet-20 0.27 M");
         assertParameters(853_018 + 2_560, 4_064, PreActResNet.cifar(cifar10, 10, HYPER, 56), cifar10,
                 "PreAct-ResNet-56 0.85 M");
+        // Huang et al. 2017, table 2: DenseNet-BC (L = 100, k = 12) 0.8 M; the PyTorch reference
+        // (andreasveit/densenet-pytorch) prints 769,162 for CIFAR-10.
+        assertParameters(769_162, 23_988, DenseNet.bc(cifar10, 10, HYPER, 100, 12), cifar10, "DenseNet-BC-100");
     }
 
     private static void assertParameters(long trainable, long batchNormStatistics, NetworkSpec spec, ImageShape input,
                                          String name) {
         assertEquals(trainable + batchNormStatistics, summary(spec, input).totalParameters(), name + " (summary)");
         assertEquals(trainable + batchNormStatistics, Networks.numParams(spec.build()), name + " (DL4J)");
+    }
+
+    @Test
+    void theDenseNetSummaryShowsTheChannelsEveryConcatenationAccumulates() {
+        ImageShape fashion = new ImageShape(1, 28, 28);
+        ModelSummary summary = summary(DenseNet.bc(fashion, 10, HYPER, 100, 12), fashion);
+
+        // The stem's 2k = 24 maps, k = 12 more per bottleneck layer; each transition halves them and the map.
+        assertEquals("28x28x36", summary.row("dense1_1_concat").output().toString());
+        assertEquals("Concat", summary.row("dense1_1_concat").type());
+        assertEquals(List.of("conv1", "dense1_1_conv2"), summary.row("dense1_1_concat").inputs());
+        assertEquals("28x28x216", summary.row("dense1_16_concat").output().toString());
+        assertEquals("28x28x108", summary.row("transition1_conv").output().toString());
+        assertEquals("14x14x108", summary.row("transition1_pool").output().toString());
+        assertEquals("14x14x300", summary.row("dense2_16_concat").output().toString());
+        assertEquals("7x7x150", summary.row("transition2_pool").output().toString());
+        assertEquals("7x7x342", summary.row("dense3_16_concat").output().toString());
+        // A bottleneck layer normalises every map before it: the last one 150 + 15 x 12 = 330, 4 numbers each
+        // (gamma, beta and DL4J's running mean and variance).
+        assertEquals(4 * 330, summary.row("dense3_16_bn1").parameters());
+        assertEquals(0, summary.row("dense3_16_concat").parameters());
+        String line = summary.render().lines().filter(l -> l.contains("dense3_16_concat")).findFirst().orElseThrow();
+        assertTrue(line.contains("Concat") && line.contains("dense3_15_concat,dense3_16_conv2")
+                && line.contains("7x7x342"), line);
     }
 
     @Test
