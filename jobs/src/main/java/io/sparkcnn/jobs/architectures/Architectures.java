@@ -30,6 +30,12 @@ public final class Architectures {
             case RESNET50 -> ResNet.imageNet(input, classes, hyper, 50);
             case RESNET20 -> ResNet.cifar(input, classes, hyper, 20);
             case RESNET56 -> ResNet.cifar(input, classes, hyper, 56);
+            case PREACT_RESNET18 -> PreActResNet.eighteen(input, classes, hyper);
+            case PREACT_RESNET20 -> PreActResNet.cifar(input, classes, hyper, 20);
+            case PREACT_RESNET56 -> PreActResNet.cifar(input, classes, hyper, 56);
+            case PREACT_RESNET110 -> PreActResNet.cifar(input, classes, hyper, 110);
+            case WRN -> PreActResNet.wide(input, classes, hyper, m.depth(), m.widenFactor());
+            case DENSENET_BC100 -> DenseNet.bc(input, classes, hyper, 100, 12);
             case MOBILENET -> MobileNet.spec(input, classes, hyper, m.widthMultiplier());
             case CONVNETJS -> ConvStack.convNetJs().spec(input, classes, hyper);
             case CUSTOM -> ConvStack.parse(m.pattern(), m.filters(), m.kernel(), m.fcUnits(), m.batchNorm())

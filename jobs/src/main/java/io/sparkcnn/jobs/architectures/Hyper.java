@@ -7,8 +7,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
  * What every architecture takes from the job besides its input and classes: the seed for initialisation,
- * the optimiser, the regularisers and gradient clipping, and the dropout rate of its fully connected layers
- * (NaN: the architecture's published rate).
+ * the optimiser, the regularisers and gradient clipping, and the dropout rate of its fully connected layers (of
+ * the convolutions, for the wide ResNets and DenseNet-BC; NaN: the architecture's published rate).
  */
 public record Hyper(long seed, IUpdater updater, double l1, double l2, double weightDecay, double dropout,
                     double gradientClip) {

@@ -2,9 +2,13 @@ package io.sparkcnn.jobs.config;
 
 import io.sparkcnn.workers.params.ParamChoice;
 
-/** The networks {@code model.architecture} names; {@code custom} is a stack written as {@code model.pattern}. */
+/**
+ * The networks {@code model.architecture} names; {@code custom} is a stack written as {@code model.pattern}, and
+ * {@code wrn} is WRN-d-k with d and k from {@code model.depth} and {@code model.widen-factor}.
+ */
 public enum Architecture implements ParamChoice {
-    LENET5, ALEXNET, VGG16, VGG19, GOOGLENET, RESNET18, RESNET34, RESNET50, RESNET20, RESNET56, MOBILENET, CONVNETJS, CUSTOM;
+    LENET5, ALEXNET, VGG16, VGG19, GOOGLENET, RESNET18, RESNET34, RESNET50, RESNET20, RESNET56, PREACT_RESNET18,
+    PREACT_RESNET20, PREACT_RESNET56, PREACT_RESNET110, WRN, DENSENET_BC100, MOBILENET, CONVNETJS, CUSTOM;
 
     @Override
     public String toString() {

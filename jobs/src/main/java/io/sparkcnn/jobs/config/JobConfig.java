@@ -176,6 +176,8 @@ public final class JobConfig {
             return rate == -1 ? Double.NaN : rate;
         }
         public double widthMultiplier() { return c.get(JobKeys.MODEL_WIDTH_MULTIPLIER); }
+        public int depth() { return c.get(JobKeys.MODEL_DEPTH); }
+        public int widenFactor() { return c.get(JobKeys.MODEL_WIDEN_FACTOR); }
         public String finetuneFrom() { return c.get(JobKeys.MODEL_FINETUNE_FROM); }
         public int freezeLayers() { return c.get(JobKeys.MODEL_FREEZE_LAYERS); }
         public LayerLayout dataFormat() { return c.get(JobKeys.MODEL_DATA_FORMAT); }

@@ -113,11 +113,18 @@ public final class JobKeys {
     public static final Param<Boolean> MODEL_BATCH_NORM = declare(Param.bool("model.batch-norm", false,
             "For 'custom': batch normalisation after every convolution."));
     public static final Param<Double> MODEL_DROPOUT = declare(Param.number("model.dropout", -1.0,
-            "Dropout rate on the fully connected layers' inputs (-1: the architecture's published rate: 0.5 for"
-                    + " AlexNet and VGG, 0.4 for GoogLeNet, else none).", new ParamValidator<>(
+            "Dropout rate on the fully connected layers' inputs; for wrn between the two convolutions of every"
+                    + " block (the paper's 0.3), for densenet-bc100 after every convolution (-1: the architecture's"
+                    + " published rate: 0.5 for AlexNet and VGG, 0.4 for GoogLeNet, else none).", new ParamValidator<>(
                     v -> v == -1 || (v >= 0 && v < 1), "must be -1 or in [0, 1)")));
     public static final Param<Double> MODEL_WIDTH_MULTIPLIER = declare(Param.number("model.width-multiplier", 1.0,
             "For 'mobilenet': alpha, the share of filters kept in every layer.", gt(0)));
+    public static final Param<Integer> MODEL_DEPTH = declare(Param.integer("model.depth", 28,
+            "For 'wrn': d of WRN-d-k, 6n+4 layers for n blocks per stage (16, 22, 28, 40).", new ParamValidator<>(
+                    v -> v >= 10 && (v - 4) % 6 == 0, "must be 6n+4 with n >= 1 (10, 16, 22, 28, 40)")));
+    public static final Param<Integer> MODEL_WIDEN_FACTOR = declare(Param.integer("model.widen-factor", 10,
+            "For 'wrn': k of WRN-d-k, the stages' 16, 32 and 64 filters times k (WRN-28-10: 36.5 million"
+                    + " parameters, WRN-16-4: 2.7 million).", gtEq(1)));
     public static final Param<LayerLayout> MODEL_DATA_FORMAT = declare(Param.choice("model.data-format",
             LayerLayout.NCHW, "The layout the convolution and pooling layers run in: NCHW, or NHWC (channels last;"
                     + " lenet5 only), which DL4J's oneDNN layers train ~1.25x faster. The network takes the same"

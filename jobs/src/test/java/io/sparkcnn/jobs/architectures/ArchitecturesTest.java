@@ -31,6 +31,8 @@ import org.nd4j.linalg.learning.config.Sgd;
 /** Every architecture builds for a small input, runs a forward and a backward pass, and has the published size. */
 class ArchitecturesTest {
     private static final Hyper HYPER = Hyper.of(1, new Sgd(0.01));
+    /** As a job with {@code model.dropout = 0.3}. */
+    private static final Hyper DROPOUT = new Hyper(1, new Sgd(0.01), 0, 0, 0, 0.3, 0);
 
     static NetworkSpec build(String name, ImageShape input, int classes) {
         return switch (name) {
@@ -44,6 +46,14 @@ class ArchitecturesTest {
             case "resnet50" -> ResNet.imageNet(input, classes, HYPER, 50);
             case "resnet20" -> ResNet.cifar(input, classes, HYPER, 20);
             case "resnet56" -> ResNet.cifar(input, classes, HYPER, 56);
+            case "preact-resnet18" -> PreActResNet.eighteen(input, classes, HYPER);
+            case "preact-resnet20" -> PreActResNet.cifar(input, classes, HYPER, 20);
+            case "preact-resnet56" -> PreActResNet.cifar(input, classes, HYPER, 56);
+            case "preact-resnet110" -> PreActResNet.cifar(input, classes, HYPER, 110);
+            case "wrn-16-4" -> PreActResNet.wide(input, classes, HYPER, 16, 4);
+            case "wrn-10-2-dropout" -> PreActResNet.wide(input, classes, DROPOUT, 10, 2);
+            case "densenet-bc100" -> DenseNet.bc(input, classes, HYPER, 100, 12);
+            case "densenet-bc40-dropout" -> DenseNet.bc(input, classes, DROPOUT, 40, 12);
             case "mobilenet" -> MobileNet.spec(input, classes, HYPER, 0.25);
             case "convnetjs" -> ConvStack.convNetJs().spec(input, classes, HYPER);
             case "custom" -> ConvStack.parse("[(CONV-RELU)*2-POOL]*2-(FC-RELU)*1-SOFTMAX", List.of(8, 16), 3, 32, true)
@@ -63,6 +73,9 @@ class ArchitecturesTest {
         "lenet5, 1, 28, 28", "alexnet, 3, 67, 67", "vgg16, 3, 32, 32", "vgg19, 3, 32, 32", "googlenet, 3, 32, 32",
         "resnet18, 3, 32, 32", "resnet34, 3, 32, 32", "resnet50, 3, 32, 32", "resnet20, 1, 28, 28",
         "resnet56, 3, 32, 32", "mobilenet, 3, 32, 32", "convnetjs, 3, 32, 32", "custom, 1, 28, 28",
+        "preact-resnet18, 1, 28, 28", "preact-resnet18, 3, 32, 32", "preact-resnet20, 1, 28, 28",
+        "preact-resnet110, 3, 32, 32", "wrn-16-4, 1, 28, 28", "wrn-16-4, 3, 32, 32", "wrn-10-2-dropout, 1, 28, 28",
+        "densenet-bc100, 1, 28, 28", "densenet-bc100, 3, 32, 32", "densenet-bc40-dropout, 3, 32, 32",
     })
     void takesAForwardAndABackwardPassOnATinyBatch(String name, int channels, int height, int width) {
         ImageShape input = new ImageShape(channels, height, width);
@@ -126,6 +139,76 @@ class ArchitecturesTest {
         assertEquals(4_253_864, mobileNet, "MobileNet");
         long googLeNet = summary(build("googlenet", imageNet, 1000), imageNet).totalParameters();
         assertTrue(googLeNet > 6_500_000 && googLeNet < 7_100_000, "GoogLeNet about 7 million: " + googLeNet);
+    }
+
+    /**
+     * The later networks of the CIFAR tables, counted for CIFAR-10 (32x32x3 input, 10 classes) as PyTorch counts
+     * the reference implementations, {@code sum(p.numel() for p in model.parameters())}: convolution weights (none
+     * of these networks has convolution biases), batch norm's gamma and beta, the classifier's weights and biases.
+     * DL4J also stores batch norm's running mean and variance as parameters: the second number, 2 per normalised
+     * channel. Each count is also what DL4J allocates when the graph is initialised (no training).
+     */
+    @Test
+    void theLaterCifarNetworksHaveTheirReferenceParameterCounts() {
+        ImageShape cifar10 = new ImageShape(3, 32, 32);
+        // Zagoruyko and Komodakis 2016, table 3, and the PyTorch port of their code (xternalz/WideResNet-pytorch):
+        // WRN-28-10 36.5 M = 36,479,194; WRN-16-4 2.7 M (table 4) = 2,748,890. 1x1 projection shortcuts where the
+        // width changes, as in their code.
+        assertParameters(36_479_194, 17_952, PreActResNet.wide(cifar10, 10, HYPER, 28, 10), cifar10, "WRN-28-10");
+        assertParameters(2_748_890, 3_616, PreActResNet.wide(cifar10, 10, HYPER, 16, 4), cifar10, "WRN-16-4");
+        assertParameters(8_949_210, 10_784, PreActResNet.wide(cifar10, 10, HYPER, 40, 4), cifar10, "WRN-40-4 8.9 M");
+        // PreAct-ResNet-18 of the CIFAR tables (kuangliu/pytorch-cifar): 11,171,146, plus 1,024 for the final
+        // BN-ReLU of He et al.'s own pre-activation code, which the port leaves out.
+        assertParameters(11_171_146 + 1_024, 7_808, PreActResNet.eighteen(cifar10, 10, HYPER), cifar10,
+                "PreAct-ResNet-18");
+        // He et al. 2016b, table 3: ResNet-110 1.7 M with zero-padded identity shortcuts (option A, 1,727,962, as
+        // the post-activation ResNet-110); ours project with 1x1 convolutions, 16x32 + 32x64 = 2,560 more weights.
+        assertParameters(1_727_962 + 2_560, 8_096, PreActResNet.cifar(cifar10, 10, HYPER, 110), cifar10,
+                "PreAct-ResNet-110");
+        assertParameters(269_722 + 2_560, 1_376, PreActResNet.cifar(cifar10, 10, HYPER, 20), cifar10,
+                "PreAct-ResNet-20 0.27 M");
+        assertParameters(853_018 + 2_560, 4_064, PreActResNet.cifar(cifar10, 10, HYPER, 56), cifar10,
+                "PreAct-ResNet-56 0.85 M");
+        // Huang et al. 2017, table 2: DenseNet-BC (L = 100, k = 12) 0.8 M; the PyTorch reference
+        // (andreasveit/densenet-pytorch) prints 769,162 for CIFAR-10.
+        assertParameters(769_162, 23_988, DenseNet.bc(cifar10, 10, HYPER, 100, 12), cifar10, "DenseNet-BC-100");
+    }
+
+    private static void assertParameters(long trainable, long batchNormStatistics, NetworkSpec spec, ImageShape input,
+                                         String name) {
+        assertEquals(trainable + batchNormStatistics, summary(spec, input).totalParameters(), name + " (summary)");
+        assertEquals(trainable + batchNormStatistics, Networks.numParams(spec.build()), name + " (DL4J)");
+    }
+
+    @Test
+    void theDenseNetSummaryShowsTheChannelsEveryConcatenationAccumulates() {
+        ImageShape fashion = new ImageShape(1, 28, 28);
+        ModelSummary summary = summary(DenseNet.bc(fashion, 10, HYPER, 100, 12), fashion);
+
+        // The stem's 2k = 24 maps, k = 12 more per bottleneck layer; each transition halves them and the map.
+        assertEquals("28x28x36", summary.row("dense1_1_concat").output().toString());
+        assertEquals("Concat", summary.row("dense1_1_concat").type());
+        assertEquals(List.of("conv1", "dense1_1_conv2"), summary.row("dense1_1_concat").inputs());
+        assertEquals("28x28x216", summary.row("dense1_16_concat").output().toString());
+        assertEquals("28x28x108", summary.row("transition1_conv").output().toString());
+        assertEquals("14x14x108", summary.row("transition1_pool").output().toString());
+        assertEquals("14x14x300", summary.row("dense2_16_concat").output().toString());
+        assertEquals("7x7x150", summary.row("transition2_pool").output().toString());
+        assertEquals("7x7x342", summary.row("dense3_16_concat").output().toString());
+        // A bottleneck layer normalises every map before it: the last one 150 + 15 x 12 = 330, 4 numbers each
+        // (gamma, beta and DL4J's running mean and variance).
+        assertEquals(4 * 330, summary.row("dense3_16_bn1").parameters());
+        assertEquals(0, summary.row("dense3_16_concat").parameters());
+        String line = summary.render().lines().filter(l -> l.contains("dense3_16_concat")).findFirst().orElseThrow();
+        assertTrue(line.contains("Concat") && line.contains("dense3_15_concat,dense3_16_conv2")
+                && line.contains("7x7x342"), line);
+    }
+
+    @Test
+    void aWideResNetIsRefusedADepthThatIsNot6nPlus4() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PreActResNet.wide(new ImageShape(3, 32, 32), 10, HYPER, 20, 4));
+        assertTrue(e.getMessage().contains("model.depth") && e.getMessage().contains("6n+4"), e.getMessage());
     }
 
     @Test

@@ -140,6 +140,8 @@ class JobConfigTest {
         "training.momentum, 1.5",
         "training.batch-size-per-worker, -4",
         "model.architecture, vgg",
+        "model.depth, 20",
+        "model.widen-factor, 0",
         "data.train-limit, -1",
         "training.averaging, sometimes",
         "training.adaptive-averaging.max-multiple, 6",

@@ -67,6 +67,8 @@ class SetFromCommandLineTest {
         set("model.batch-norm", "true", true);
         set("model.dropout", "0.3", 0.3);
         set("model.width-multiplier", "0.5", 0.5);
+        set("model.depth", "16", 16);
+        set("model.widen-factor", "4", 4);
         set("model.data-format", "NCHW", LayerLayout.NCHW);
         set("model.finetune-from", "runs/x/model.zip", "runs/x/model.zip");
         set("model.freeze-layers", "2", 2, "model.finetune-from=runs/x/model.zip");

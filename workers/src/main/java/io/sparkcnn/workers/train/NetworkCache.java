@@ -36,4 +36,13 @@ public final class NetworkCache {
             pool.add(net);
         }
     }
+
+    /**
+     * Drops every pooled network, for a JVM that runs many different networks in turn (the test suite trains
+     * every shipped job in one JVM): a pool is never evicted otherwise, and each holds its networks' parameters,
+     * gradients, updater state and workspaces, freed natively only once the networks are garbage-collected.
+     */
+    public static void clear() {
+        POOLS.clear();
+    }
 }
