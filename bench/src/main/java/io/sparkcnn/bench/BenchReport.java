@@ -96,7 +96,15 @@ final class BenchReport implements Callable<Integer> {
                 reference = speed;
             }
             double inference = m.path("inference_images_per_second").asDouble(Double.NaN);
-            double peakShare = speed * flopsPerImage / peakFlops;
+            // A row of another network than the GEMM run's (row n) is scaled by its own multiply-adds, with the
+            // same formula (training FLOPs = 6 x forward multiply-adds).
+            double rowFlops = flopsPerImage;
+            if (peak != null && m.hasNonNull("multiply_adds_per_image")
+                    && m.get("multiply_adds_per_image").asLong() != peak.get("forward_multiply_adds_per_image").asLong()) {
+                rowFlops = flopsPerImage * m.get("multiply_adds_per_image").asDouble()
+                        / peak.get("forward_multiply_adds_per_image").asDouble();
+            }
+            double peakShare = speed * rowFlops / peakFlops;
             r.put("master", m.path("master").asText());
             r.put("train_images_per_second", speed);
             r.put("ratio_to_reference", speed / reference);

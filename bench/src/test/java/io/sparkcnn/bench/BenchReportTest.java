@@ -26,14 +26,18 @@ class BenchReportTest {
         write("gemm.json", "{\"threads\": 2, \"gemm_gflops\": 50.0, \"architecture\": \"lenet5\","
                 + " \"forward_multiply_adds_per_image\": 2293000, \"training_flops_per_image\": 13758000,"
                 + " \"training_flops_formula\": \"3 x 2 x MACs\"}");
+        write("bigger/metrics.json", "{\"master\": \"local[2]\", \"train_images_per_second\": 100,"
+                + " \"test_accuracy\": 0.5, \"multiply_adds_per_image\": 4586000}");
         Path json = dir.resolve("bench.json");
         int exit = BenchMain.commandLine().execute("bench-report", "--json", json.toString(), "--gemm",
                 dir.resolve("gemm.json").toString(), "a. plain=" + dir.resolve("plain"), "c. engine=" + dir.resolve("engine"),
-                "d. missing=" + dir.resolve("missing"));
+                "d. missing=" + dir.resolve("missing"), "n. bigger=" + dir.resolve("bigger"));
         assertEquals(0, exit);
         JsonNode out = new ObjectMapper().readTree(json.toFile());
         JsonNode plain = out.get("rows").get(0);
         assertEquals(500.0 * 13758000 / 50e9, plain.get("share_of_gemm_peak").asDouble(), 1e-9);
+        // Twice LeNet-5's multiply-adds: twice its FLOPs per image.
+        assertEquals(100.0 * 2 * 13758000 / 50e9, out.get("rows").get(3).get("share_of_gemm_peak").asDouble(), 1e-9);
         assertEquals(120.5, plain.get("seconds_to_target").asDouble(), 1e-9);
         JsonNode engine = out.get("rows").get(1);
         assertEquals(0.9, engine.get("ratio_to_reference").asDouble(), 1e-9);

@@ -119,7 +119,7 @@ public final class EvaluateJob {
         m.put("architecture", job.model().architecture().word());
         m.put("model", model.toString());
         RunMetrics.scores(m, set, test, classNames.size());
-        m.put("test_time_augment", job.data().testTimeAugment().word());
+        m.put("tta", job.data().testTimeAugment().word());
         m.put("wall_seconds", (System.nanoTime() - began) / 1e9);
         m.put("class_names", classNames);
         m.put("per_class", RunMetrics.perClass(classNames, test));

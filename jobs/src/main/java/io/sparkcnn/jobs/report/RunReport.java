@@ -94,7 +94,7 @@ public final class RunReport {
         facts.put(set + " accuracy", pct(m.path(set + "_accuracy")));
         facts.put(set + " top-5 accuracy", pct(m.path(set + "_top5_accuracy")));
         facts.put(set + " loss", num(m.path(set + "_loss"), "%.4f"));
-        String tta = m.path("test_time_augment").asText("none");
+        String tta = m.path("tta").asText("none");
         facts.put("test-time augmentation", tta.equals("none") || tta.isEmpty() ? null
                 : tta + " (the " + set + " score averages the softmax over its views)");
         facts.put("kept model", keptModel());

@@ -32,7 +32,7 @@ public final class RunMetrics {
         scores(m, scoredOn, test, classNames.size());
         m.put(scoredOn.key("loss"), finite(scored.meanLoss()));
         // The final score's views; validation and the per-epoch test curve always score the plain view.
-        m.put("test_time_augment", job.data().testTimeAugment().word());
+        m.put("tta", job.data().testTimeAugment().word());
         double best = run.validation().bestAccuracy();
         m.put("kept_model", Double.isNaN(best) ? "last" : "best-validation");
         // Which weights every score and model.zip come from: the EMA's (training.ema.decay) or the trained ones.

@@ -72,7 +72,7 @@ class TestTimeAugmentationSpec {
 
     @Test
     void theTrainingRunsFinalTestAndEvaluateWithTheSameViewsAgree() throws Exception {
-        assertEquals("flip", trained.get("test_time_augment"));
+        assertEquals("flip", trained.get("tta"));
         assertTrue(trainingConsole.contains("(test-time augmentation: flip, the softmax averaged over 2 views)"),
                 trainingConsole);
 
@@ -80,8 +80,8 @@ class TestTimeAugmentationSpec {
         JsonNode none = evaluate("none");
 
         assertEquals((Double) trained.get("test_accuracy"), flip.get("test_accuracy").asDouble(), 1e-9);
-        assertEquals("flip", flip.get("test_time_augment").asText());
-        assertEquals("none", none.get("test_time_augment").asText());
+        assertEquals("flip", flip.get("tta").asText());
+        assertEquals("none", none.get("tta").asText());
         assertEquals(200, none.get("test_images").asInt());
     }
 
@@ -98,7 +98,7 @@ class TestTimeAugmentationSpec {
         assertEquals(0, Main.commandLine().execute(args.toArray(String[]::new)));
 
         JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
-        assertEquals("ten-crop", metrics.get("test_time_augment").asText());
+        assertEquals("ten-crop", metrics.get("tta").asText());
         assertEquals(200, metrics.get("test_images").asInt());
         double accuracy = metrics.get("test_accuracy").asDouble();
         assertTrue(accuracy > 0.3, "ten views of a trained model score far above chance (0.10): " + accuracy);

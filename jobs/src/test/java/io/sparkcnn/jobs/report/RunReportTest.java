@@ -142,7 +142,7 @@ class RunReportTest {
         m.put("best_validation_accuracy", 0.9);
         m.put("evaluated_weights", "ema");
         m.put("ema_decay", 0.999);
-        m.put("test_time_augment", "ten-crop");
+        m.put("tta", "ten-crop");
 
         String html = Files.readString(RunReport.write(runDir(tmp, m)));
 
