@@ -3,19 +3,12 @@ package io.sparkcnn.jobs.architectures;
 import io.sparkcnn.workers.data.ImageShape;
 import io.sparkcnn.workers.train.NetworkSpec;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * DenseNet-BC (Huang et al. 2017, the CIFAR form): a 3x3 stem of 2k filters, three dense blocks of (depth - 4) / 6
@@ -33,11 +26,7 @@ final class DenseNet {
         }
         int layersPerBlock = (depth - 4) / 6;
         double keep = hyper.keepProbability(0);
-        ComputationGraphConfiguration.GraphBuilder g = hyper.base(WeightInit.RELU)
-                .convolutionMode(ConvolutionMode.Same)
-                .graphBuilder()
-                .addInputs("input")
-                .setInputTypes(InputType.convolutional(input.height(), input.width(), input.channels()));
+        ComputationGraphConfiguration.GraphBuilder g = ResNet.start(input, hyper);
         int channels = 2 * growth;
         String last = conv(g, "conv1", "input", 3, channels, 0);
         for (int block = 1; block <= 3; block++) {
@@ -50,12 +39,8 @@ final class DenseNet {
                 last = transition(g, "transition" + block, last, channels, keep);
             }
         }
-        g.addLayer("final_bn", bnRelu(), last)
-                .addLayer("avgpool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "final_bn")
-                .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
-                        .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), "avgpool")
-                .setOutputs("output");
-        return NetworkSpec.of(g.build());
+        g.addLayer("final_bn", bnRelu(), last);
+        return ResNet.finish(g, "final_bn", classes);
     }
 
     /** One bottleneck layer; returns the name of the concatenation of its input and its k new maps. */

@@ -3,17 +3,10 @@ package io.sparkcnn.jobs.architectures;
 import io.sparkcnn.workers.data.ImageShape;
 import io.sparkcnn.workers.train.NetworkSpec;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Pre-activation residual networks (He et al. 2016, "Identity Mappings in Deep Residual Networks") and the wide
@@ -59,11 +52,7 @@ final class PreActResNet {
     /** {@code keep}: DL4J's probability to keep a block's second convolution's inputs (0: no dropout). */
     private static NetworkSpec build(ImageShape input, int classes, Hyper hyper, int stem, int[] widths,
                                      int blocksPerStage, double keep) {
-        ComputationGraphConfiguration.GraphBuilder g = hyper.base(WeightInit.RELU)
-                .convolutionMode(ConvolutionMode.Same)
-                .graphBuilder()
-                .addInputs("input")
-                .setInputTypes(InputType.convolutional(input.height(), input.width(), input.channels()));
+        ComputationGraphConfiguration.GraphBuilder g = ResNet.start(input, hyper);
         String last = conv(g, "conv1", "input", 3, 1, stem, 0);
         int inChannels = stem;
         for (int stage = 0; stage < widths.length; stage++) {
@@ -73,12 +62,8 @@ final class PreActResNet {
                 inChannels = widths[stage];
             }
         }
-        g.addLayer("final_bn", bnRelu(), last)
-                .addLayer("avgpool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "final_bn")
-                .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
-                        .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), "avgpool")
-                .setOutputs("output");
-        return NetworkSpec.of(g.build());
+        g.addLayer("final_bn", bnRelu(), last);
+        return ResNet.finish(g, "final_bn", classes);
     }
 
     /** One pre-activation block; returns the name of its residual sum. */

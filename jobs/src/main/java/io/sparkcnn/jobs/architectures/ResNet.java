@@ -78,7 +78,8 @@ final class ResNet {
         return finish(g, last, classes);
     }
 
-    private static ComputationGraphConfiguration.GraphBuilder start(ImageShape input, Hyper hyper) {
+    /** A graph of same-padded layers from an input named "input"; the pre-activation networks start the same way. */
+    static ComputationGraphConfiguration.GraphBuilder start(ImageShape input, Hyper hyper) {
         return hyper.base(WeightInit.RELU)
                 .convolutionMode(ConvolutionMode.Same)
                 .graphBuilder()
@@ -86,7 +87,8 @@ final class ResNet {
                 .setInputTypes(InputType.convolutional(input.height(), input.width(), input.channels()));
     }
 
-    private static NetworkSpec finish(ComputationGraphConfiguration.GraphBuilder g, String last, int classes) {
+    /** Global average pooling of {@code last} and the softmax output: every residual and dense network's head. */
+    static NetworkSpec finish(ComputationGraphConfiguration.GraphBuilder g, String last, int classes) {
         g.addLayer("avgpool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last)
                 .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
                         .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), "avgpool")
