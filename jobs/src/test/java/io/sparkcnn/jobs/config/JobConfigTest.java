@@ -212,6 +212,23 @@ class JobConfigTest {
     }
 
     @Test
+    void theLeNetRecipeIsLeNet5FashionWithItsSchedule() {
+        JobConfig plain = JobConfig.load(LENET5, List.of());
+        JobConfig recipe = JobConfig.load(LENET5.toPath().resolveSibling("lenet5-recipe.conf").toFile(), List.of());
+        assertEquals(plain.model().architecture(), recipe.model().architecture());
+        assertEquals(plain.model().dataFormat(), recipe.model().dataFormat());
+        assertEquals(plain.training().epochs(), recipe.training().epochs(), "the same 8-epoch budget");
+        assertEquals(plain.training().workers(), recipe.training().workers());
+        assertEquals(plain.training().batchSizePerWorker(), recipe.training().batchSizePerWorker());
+        assertEquals(0.002, recipe.training().learningRate(), 0);
+        assertEquals(RateSchedule.COSINE, recipe.training().schedule());
+        assertEquals(0.00001, recipe.training().minLearningRate(), 0);
+        assertEquals(plain.data().augment().steps(), recipe.data().augment().steps());
+        assertEquals(plain.data().testTimeAugment(), recipe.data().testTimeAugment());
+        assertEquals(0, recipe.data().validationFraction(), 0, "it picks no model: trained on all 60,000");
+    }
+
+    @Test
     void theEmaIsOffByDefaultAndItsStartEpochNeedsItsDecayAndAnEpochOfTheRun() {
         JobConfig.Training plain = JobConfig.load(LENET5, List.of()).training();
         assertEquals(0, plain.emaDecay(), 0, "off: today's behaviour");
