@@ -10,7 +10,13 @@ import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 
 /**
  * Added to a run's listeners to measure what the benchmark reports about the averaging engine: the share of
@@ -36,6 +42,8 @@ final class BenchListener implements RunInstrument {
     private long storageMemory = -1;
     private long heapUsedPeak;
     private final Map<String, Long> phaseNanos = new LinkedHashMap<>();
+    private RoundResultBytes resultBytes;
+    private long roundsBeforeResultBytes;
 
     BenchListener(Race race, ConsoleReporter reporter) {
         this.race = new Race.Log(race);
@@ -49,6 +57,12 @@ final class BenchListener implements RunInstrument {
 
     @Override
     public void onRound(RoundStats round, ModelState state, Position next) {
+        if (resultBytes == null) {
+            // From the second round on: the listener is added while the first round's results are already in.
+            resultBytes = new RoundResultBytes();
+            SparkContext.getOrCreate().addSparkListener(resultBytes);
+            roundsBeforeResultBytes = rounds + 1;
+        }
         if (storageMemory < 0) {
             // The run's context is active during its rounds: this returns it. Maximum memory for storage, per block
             // manager (in local mode the one of the driver, which is the executor).
@@ -93,6 +107,47 @@ final class BenchListener implements RunInstrument {
         return out;
     }
 
+    /**
+     * The bytes of task results the driver received per round, measured (Spark's {@code resultSize} of every
+     * result task of the rounds' jobs): the workers' states with the tree exchange, the summed slices with the
+     * all-reduce. Null before a second round.
+     */
+    private Long driverResultBytesPerRound() {
+        long measuredRounds = rounds - roundsBeforeResultBytes;
+        if (resultBytes == null || measuredRounds <= 0) {
+            return null;
+        }
+        try {
+            SparkContext.getOrCreate().listenerBus().waitUntilEmpty();
+        } catch (java.util.concurrent.TimeoutException e) {
+            return null;
+        }
+        return resultBytes.total.get() / measuredRounds;
+    }
+
+    /** Sums the result sizes of the result tasks of the jobs that run the rounds (their description names a block). */
+    private static final class RoundResultBytes extends SparkListener {
+        private final Set<Integer> roundStages = ConcurrentHashMap.newKeySet();
+        private final AtomicLong total = new AtomicLong();
+
+        @Override
+        public void onJobStart(SparkListenerJobStart job) {
+            String description = job.properties() == null ? null
+                    : job.properties().getProperty("spark.job.description");
+            if (description != null && description.contains(", block")) {
+                job.stageIds().foreach(id -> roundStages.add((Integer) id));
+            }
+        }
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd task) {
+            if ("ResultTask".equals(task.taskType()) && task.taskMetrics() != null
+                    && roundStages.contains(task.stageId())) {
+                total.addAndGet(task.taskMetrics().resultSize());
+            }
+        }
+    }
+
     @Override
     public boolean stopRequested() {
         return stop;
@@ -108,6 +163,7 @@ final class BenchListener implements RunInstrument {
         m.put("round_phases", rounds == 0 ? null : phases());
         m.put("bytes_to_workers_per_round", rounds == 0 ? null : bytesToWorkers / rounds);
         m.put("bytes_from_workers_per_round", rounds == 0 ? null : bytesFromWorkers / rounds);
+        m.put("driver_result_bytes_per_round", driverResultBytesPerRound());
         m.put("storage_memory_bytes", storageMemory < 0 ? null : storageMemory);
         m.put("driver_heap_used_peak_bytes", heapUsedPeak);
         m.put("driver_heap_max_bytes", Runtime.getRuntime().maxMemory());

@@ -5,8 +5,9 @@ import io.sparkcnn.workers.train.RoundResult;
 import org.apache.spark.api.java.JavaRDD;
 
 /**
- * How a round's worker results are summed ({@code training.exchange}). Both move the same bytes through the same
- * tree; they differ only in the order of the float additions, and so in whether a run repeats bit for bit.
+ * How a round's worker results are summed ({@code training.exchange}). The two trees move the same bytes through
+ * the same tree and differ only in the order of the float additions, and so in whether a run repeats bit for
+ * bit; the all-reduce moves most of the bytes between the executors instead of into the driver.
  */
 public enum Exchange implements ParamChoice {
     /** In partition order ({@link OrderedTreeSum}): the same bits whatever order the tasks finish in. */
@@ -25,6 +26,17 @@ public enum Exchange implements ParamChoice {
         @Override
         ParameterAverage sum(JavaRDD<RoundResult> results) {
             return results.treeAggregate(new ParameterAverage(), ParameterAverage::add, ParameterAverage::merge);
+        }
+    },
+    /**
+     * A reduce-scatter through the shuffle, then a gather of the summed slices ({@link SlicedAllReduce}): the
+     * driver receives one state's worth of bytes per round whatever the number of workers, and the executors
+     * move the rest among themselves. In partition order like {@link #TREE}, so it repeats bit for bit too.
+     */
+    ALL_REDUCE {
+        @Override
+        ParameterAverage sum(JavaRDD<RoundResult> results) {
+            return SlicedAllReduce.sum(results);
         }
     };
 

@@ -4,6 +4,8 @@ import io.sparkcnn.workers.train.ModelState;
 import io.sparkcnn.workers.train.RoundResult;
 import io.sparkcnn.workers.train.TaskPhases;
 import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The running sum behind one round's average, combined in partition order by {@link OrderedTreeSum}: the workers' changes to
@@ -82,16 +84,74 @@ public final class ParameterAverage implements Serializable {
 
     /**
      * {@code start} moved by the average change; the iteration counter moves on by the most steps any worker
-     * took, as if the round's workers had stepped in lockstep.
+     * took, as if the round's workers had stepped in lockstep. It allocates the new state and nothing else (the
+     * change is scaled and added in one pass), so that the driver holds no more copies of the state than it must;
+     * the sum is left as it was.
      */
     public ModelState average(ModelState start) {
         if (paramSum == null) {
             return start;
         }
-        ModelState change = new ModelState(scaled(paramSum, 1.0 / examples), scaled(stateSum, 1.0 / examples),
-                start.iterations() + maxSteps, start.epochs());
-        ModelState moved = start.plus(change);
-        return new ModelState(moved.params(), moved.updaterState(), change.iterations(), start.epochs());
+        double perExample = 1.0 / examples;
+        return new ModelState(moved(start.params(), paramSum, perExample),
+                moved(start.updaterState(), stateSum, perExample), start.iterations() + maxSteps, start.epochs());
+    }
+
+    /**
+     * Slice {@code index} of {@code count} of this sum, for the all-reduce ({@link SlicedAllReduce}): the same
+     * contiguous range of the parameter sums and of the updater-state sums that every worker's slice of that
+     * index covers, so that summing the slices of one index sums those ranges. Slice 0 carries the round's
+     * totals (examples, losses, the spread's squared norms, the slowest task) and the others none, so that they
+     * are counted once when the slices are joined again.
+     */
+    ParameterAverage slice(int index, int count) {
+        ParameterAverage s = index == 0 ? copyOfTotals() : new ParameterAverage();
+        if (paramSum != null) {
+            s.paramSum = Arrays.copyOfRange(paramSum, from(paramSum.length, index, count),
+                    from(paramSum.length, index + 1, count));
+            s.stateSum = Arrays.copyOfRange(stateSum, from(stateSum.length, index, count),
+                    from(stateSum.length, index + 1, count));
+        }
+        return s;
+    }
+
+    /** Joins the summed slices 0, 1, ... of a round (in that order) into the round's sum. */
+    static ParameterAverage joined(List<ParameterAverage> slices) {
+        ParameterAverage whole = slices.get(0).copyOfTotals();
+        if (slices.stream().anyMatch(s -> s.paramSum == null)) {
+            return whole;
+        }
+        whole.paramSum = concatenated(slices.stream().map(s -> s.paramSum).toList());
+        whole.stateSum = concatenated(slices.stream().map(s -> s.stateSum).toList());
+        return whole;
+    }
+
+    private ParameterAverage copyOfTotals() {
+        ParameterAverage t = new ParameterAverage();
+        t.examples = examples;
+        t.workers = workers;
+        t.maxSteps = maxSteps;
+        t.minibatches = minibatches;
+        t.lossSum = lossSum;
+        t.maxTrainNanos = maxTrainNanos;
+        t.weightedSquaredNorm = weightedSquaredNorm;
+        t.slowestTask = slowestTask;
+        return t;
+    }
+
+    /** Where slice {@code index} of {@code count} starts in an array of {@code length} values. */
+    private static int from(int length, int index, int count) {
+        return (int) ((long) length * index / count);
+    }
+
+    private static float[] concatenated(List<float[]> parts) {
+        float[] out = new float[parts.stream().mapToInt(a -> a.length).sum()];
+        int at = 0;
+        for (float[] part : parts) {
+            System.arraycopy(part, 0, out, at, part.length);
+            at += part.length;
+        }
+        return out;
     }
 
     public long examples() {
@@ -173,10 +233,18 @@ public final class ParameterAverage implements Serializable {
         return sum;
     }
 
-    private static float[] scaled(float[] values, double factor) {
-        float[] out = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = (float) (values[i] * factor);
+    /**
+     * {@code start + (float) (sum * perExample)} element by element: the same float operations as scaling the sum
+     * into a change and adding it, without the change's array.
+     */
+    private static float[] moved(float[] start, float[] sum, double perExample) {
+        if (start.length != sum.length) {
+            throw new IllegalStateException("the workers' states have " + sum.length + " values but the round"
+                    + " started from " + start.length);
+        }
+        float[] out = new float[start.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = start[i] + (float) (sum[i] * perExample);
         }
         return out;
     }

@@ -152,6 +152,17 @@ class DeterminismSpec {
                 "a run resumed mid-epoch");
     }
 
+    @Test
+    void theAllReduceExchangeTrainsToTheSameBitsAsTheTree() {
+        String tree = train(start, Position.START, new TrainingListener() {});
+        ModelState end = trainer().exchange(Exchange.ALL_REDUCE)
+                .fit(sc.parallelize(records, 3), records.size(), start, Position.START, new TrainingListener() {})
+                .state();
+        // Four workers: the tree adds their sums on the driver in partition order, the all-reduce each slice in
+        // the same order, so the bits must agree.
+        assertEquals(tree, hash(end), "the same job with training.exchange = all-reduce");
+    }
+
     /** SHA-256 of the parameters, the updater state and the counters, bit for bit. */
     static String hash(ModelState state) {
         ByteBuffer bytes = ByteBuffer.allocate(4 * (state.params().length + state.updaterState().length + 2));

@@ -265,6 +265,44 @@ class ParameterAverageTest {
     }
 
     /** sqrt(sum n_k ||d_k - mean||^2 / N) / ||mean||, the definition, in double precision. */
+    @Test
+    void slicesSummedIndexByIndexJoinIntoTheSameBitsAsTheWholeSum() {
+        // Five workers and seven slices: the parameter (257) and state (514) lengths are not multiples of 7.
+        List<RoundResult> results = randomResults(new long[] {320, 97, 1, 250, 64}, 5);
+        int slices = 7;
+        List<ParameterAverage> summedSlices = new ArrayList<>();
+        for (int j = 0; j < slices; j++) {
+            ParameterAverage slice = new ParameterAverage();
+            for (RoundResult r : results) {
+                slice.merge(new ParameterAverage().add(r).slice(j, slices));
+            }
+            summedSlices.add(slice);
+        }
+        ParameterAverage whole = new ParameterAverage();
+        results.forEach(r -> whole.merge(new ParameterAverage().add(r)));
+
+        ParameterAverage joined = ParameterAverage.joined(summedSlices);
+
+        assertArrayEquals(whole.average(START).params(), joined.average(START).params());
+        assertArrayEquals(whole.average(START).updaterState(), joined.average(START).updaterState());
+        assertEquals(whole.average(START).iterations(), joined.average(START).iterations());
+        assertEquals(5, joined.workers(), "the totals are counted once, from slice 0");
+        assertEquals(whole.examples(), joined.examples());
+        assertEquals(whole.minibatches(), joined.minibatches());
+        assertEquals(whole.meanLoss(), joined.meanLoss());
+        assertEquals(whole.relativeSpread(), joined.relativeSpread());
+        assertEquals(0, summedSlices.get(3).workers(), "a later slice carries no totals");
+    }
+
+    @Test
+    void averagingLeavesTheSumAsItWas() {
+        ParameterAverage sum = sumOf(randomResults(new long[] {32, 64}, 6));
+        ModelState first = sum.average(START);
+
+        assertArrayEquals(first.params(), sum.average(START).params());
+        assertEquals(sum.relativeSpread(), sumOf(randomResults(new long[] {32, 64}, 6)).relativeSpread());
+    }
+
     private static double directSpread(List<RoundResult> results) {
         int length = results.get(0).state().params().length;
         double n = results.stream().mapToLong(RoundResult::examples).sum();

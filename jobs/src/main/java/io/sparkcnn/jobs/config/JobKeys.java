@@ -153,7 +153,10 @@ public final class JobKeys {
             Exchange.TREE, "How a round's worker results are summed: 'tree' (in partition order, so that the same"
                     + " config and seed give the same parameters bit for bit) or 'tree-arrival-order' (Spark's"
                     + " treeAggregate, in task completion order: with more than two workers runs may differ in"
-                    + " the last bits; kept to measure what the ordering costs)."));
+                    + " the last bits; kept to measure what the ordering costs) or 'all-reduce' (each worker's result"
+                    + " cut into one slice per worker and each slice summed by one task through the shuffle, so the"
+                    + " driver receives one state per round whatever the number of workers; in partition order,"
+                    + " like 'tree')."));
     public static final Param<Integer> TRAINING_ADAPTIVE_MAX_MULTIPLE = declare(Param.integer(
             "training.adaptive-averaging.max-multiple", 8, "For 'adaptive': the largest k, a power of two.",
             powerOfTwo()));
