@@ -26,7 +26,7 @@ final class SlicedAllReduce {
 
     static ParameterAverage sum(JavaRDD<RoundResult> results) {
         int slices = results.getNumPartitions();
-        JavaPairRDD<Integer, Tuple2<Integer, ParameterAverage>> cut = results.mapPartitionsWithIndex(
+        JavaRDD<Tuple2<Integer, Tuple2<Integer, ParameterAverage>>> slicesOfEachWorker = results.mapPartitionsWithIndex(
                 (partition, shard) -> {
                     ParameterAverage sum = new ParameterAverage();
                     shard.forEachRemaining(sum::add);
@@ -37,9 +37,10 @@ final class SlicedAllReduce {
                         }
                     }
                     return out.iterator();
-                }, true).mapToPair(t -> t);
+                }, true);
         // Slice j's key is j, so the hash partitioner sends it to reduce task j: one slice per task.
-        List<Tuple2<Integer, ParameterAverage>> summed = cut.groupByKey(new HashPartitioner(slices))
+        List<Tuple2<Integer, ParameterAverage>> summed = JavaPairRDD.fromJavaRDD(slicesOfEachWorker)
+                .groupByKey(new HashPartitioner(slices))
                 .mapValues(OrderedTreeSum::inOrder)
                 .collect();
         long joining = System.nanoTime();

@@ -264,7 +264,6 @@ class ParameterAverageTest {
                 .relativeSpread()), "a worker without examples carries no weight");
     }
 
-    /** sqrt(sum n_k ||d_k - mean||^2 / N) / ||mean||, the definition, in double precision. */
     @Test
     void slicesSummedIndexByIndexJoinIntoTheSameBitsAsTheWholeSum() {
         // Five workers and seven slices: the parameter (257) and state (514) lengths are not multiples of 7.
@@ -303,6 +302,7 @@ class ParameterAverageTest {
         assertEquals(sum.relativeSpread(), sumOf(randomResults(new long[] {32, 64}, 6)).relativeSpread());
     }
 
+    /** sqrt(sum n_k ||d_k - mean||^2 / N) / ||mean||, the definition, in double precision. */
     private static double directSpread(List<RoundResult> results) {
         int length = results.get(0).state().params().length;
         double n = results.stream().mapToLong(RoundResult::examples).sum();
