@@ -44,6 +44,10 @@ final class BenchListener implements RunInstrument {
     private final Map<String, Long> phaseNanos = new LinkedHashMap<>();
     private RoundResultBytes resultBytes;
     private long roundsBeforeResultBytes;
+    private final HeapAllocations allocations = new HeapAllocations();
+    private long allocatedBytes;
+    private long allocationRounds;
+    private long stateBytes;
 
     BenchListener(Race race, ConsoleReporter reporter) {
         this.race = new Race.Log(race);
@@ -73,6 +77,14 @@ final class BenchListener implements RunInstrument {
         // The heap in use at each round's end, garbage included: an upper bound of what the run needs, driver and
         // (in local mode) executor together.
         heapUsedPeak = Math.max(heapUsedPeak, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        // What the JVM allocated since the last round's end, from the second round on (the first one's count would
+        // start at the JVM's start).
+        long allocated = allocations.sinceLastCall();
+        if (rounds > 0) {
+            allocatedBytes += allocated;
+            allocationRounds++;
+        }
+        stateBytes = round.broadcastBytes();
         rounds++;
         examples += round.examples();
         wallNanos += round.wallNanos();
@@ -148,6 +160,32 @@ final class BenchListener implements RunInstrument {
         }
     }
 
+    /**
+     * The heap bytes this JVM's threads allocated, as the JVM counts them per thread
+     * ({@code com.sun.management.ThreadMXBean}): on a cluster the driver's alone, so that what a round allocates
+     * there, over the state's bytes, counts the copies of the state the driver makes per round (in local mode the
+     * executors' threads are in the same JVM and counted too). A thread that ends between two calls takes its last
+     * allocations with it; the driver's threads (its main thread, Spark's result getters and RPC threads) live on.
+     */
+    private static final class HeapAllocations {
+        private final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        private final Map<Long, Long> seen = new ConcurrentHashMap<>();
+
+        long sinceLastCall() {
+            long[] ids = threads.getAllThreadIds();
+            long[] bytes = threads.getThreadAllocatedBytes(ids);
+            long total = 0;
+            for (int i = 0; i < ids.length; i++) {
+                if (bytes[i] >= 0) {
+                    Long before = seen.put(ids[i], bytes[i]);
+                    total += bytes[i] - (before == null ? 0 : before);
+                }
+            }
+            return total;
+        }
+    }
+
     @Override
     public boolean stopRequested() {
         return stop;
@@ -167,6 +205,8 @@ final class BenchListener implements RunInstrument {
         m.put("storage_memory_bytes", storageMemory < 0 ? null : storageMemory);
         m.put("driver_heap_used_peak_bytes", heapUsedPeak);
         m.put("driver_heap_max_bytes", Runtime.getRuntime().maxMemory());
+        m.put("jvm_allocated_bytes_per_round", allocationRounds == 0 ? null : allocatedBytes / allocationRounds);
+        m.put("state_bytes", stateBytes);
         m.putAll(race.metrics());
         return m;
     }

@@ -141,8 +141,9 @@ public final class AveragingTrainer {
                 long summed = System.nanoTime();
                 broadcast.destroy(false);
                 long averageStart = System.nanoTime();
-                ModelState next = sum.average(state);
+                // The spread reads the sums, which the average then overwrites with the new state.
                 double spread = sum.relativeSpread();
+                ModelState next = sum.averageInPlace(state);
                 boolean lossDiverged = !Double.isFinite(sum.meanLoss()) && sum.minibatches() > 0;
                 boolean diverged = lossDiverged || !DivergencePolicy.finite(next.params())
                         || !DivergencePolicy.finite(next.updaterState());

@@ -34,12 +34,12 @@ final class OrderedTreeSum {
             int groups = ceilDiv(n, groupSize);
             level = level.mapToPair(part -> new Tuple2<>(part._1() / groupSize, part))
                     .groupByKey(groups)
-                    .mapValues(OrderedTreeSum::inOrder);
+                    .mapValues(OrderedTreeSum::intoFirst);
             n = groups;
         }
         List<Tuple2<Integer, ParameterAverage>> sums = level.collect();
         long merging = System.nanoTime();
-        ParameterAverage sum = inOrder(sums);
+        ParameterAverage sum = intoFirst(sums);
         return sum.mergedOnTheDriverIn(System.nanoTime() - merging);
     }
 
@@ -55,18 +55,37 @@ final class OrderedTreeSum {
 
     /** Adds indexed partial sums in the order of their indices; the inputs are left as they were. */
     static ParameterAverage inOrder(Iterable<Tuple2<Integer, ParameterAverage>> parts) {
+        ParameterAverage sum = new ParameterAverage();
+        sorted(parts).forEach(part -> sum.merge(part._2()));
+        return sum;
+    }
+
+    /**
+     * As {@link #inOrder}, adding into the first sum rather than into a copy of it: for partial sums that nothing
+     * else holds (a job's collected results, a shuffle's grouped values, each freshly deserialised), so that
+     * adding them up allocates no copy of the state. The same additions in the same order, so the same bits.
+     */
+    static ParameterAverage intoFirst(Iterable<Tuple2<Integer, ParameterAverage>> parts) {
+        List<Tuple2<Integer, ParameterAverage>> sorted = sorted(parts);
+        if (sorted.isEmpty()) {
+            return new ParameterAverage();
+        }
+        ParameterAverage sum = sorted.get(0)._2();
+        sorted.subList(1, sorted.size()).forEach(part -> sum.merge(part._2()));
+        return sum;
+    }
+
+    private static List<Tuple2<Integer, ParameterAverage>> sorted(Iterable<Tuple2<Integer, ParameterAverage>> parts) {
         List<Tuple2<Integer, ParameterAverage>> sorted = new ArrayList<>();
         parts.forEach(sorted::add);
         sorted.sort(Comparator.comparing(Tuple2::_1));
-        ParameterAverage sum = new ParameterAverage();
-        for (int i = 0; i < sorted.size(); i++) {
-            if (i > 0 && sorted.get(i)._1().equals(sorted.get(i - 1)._1())) {
+        for (int i = 1; i < sorted.size(); i++) {
+            if (sorted.get(i)._1().equals(sorted.get(i - 1)._1())) {
                 throw new IllegalStateException("two partial sums for partition " + sorted.get(i)._1()
                         + " in one round: a retried task's result was counted twice.");
             }
-            sum.merge(sorted.get(i)._2());
         }
-        return sum;
+        return sorted;
     }
 
     private static int ceilDiv(int a, int b) {

@@ -29,6 +29,8 @@ public final class ParameterAverage implements Serializable {
     private TaskPhases slowestTask;
     /** The driver's time adding the partial sums in order, set on the driver's own sum ({@link OrderedTreeSum}). */
     private long driverMergeNanos;
+    /** Set once {@link #averageInPlace} has written the new state over the sums. */
+    private boolean spent;
 
     public ParameterAverage add(RoundResult result) {
         long began = System.nanoTime();
@@ -89,12 +91,39 @@ public final class ParameterAverage implements Serializable {
      * the sum is left as it was.
      */
     public ModelState average(ModelState start) {
+        requireUnspent();
         if (paramSum == null) {
             return start;
         }
         double perExample = 1.0 / examples;
-        return new ModelState(moved(start.params(), paramSum, perExample),
-                moved(start.updaterState(), stateSum, perExample), start.iterations() + maxSteps, start.epochs());
+        return new ModelState(moved(start.params(), paramSum, perExample, new float[paramSum.length]),
+                moved(start.updaterState(), stateSum, perExample, new float[stateSum.length]),
+                start.iterations() + maxSteps, start.epochs());
+    }
+
+    /**
+     * As {@link #average}, but the new state is written into this sum's own arrays, so that averaging allocates no
+     * copy of the state at all; the sum is spent (it must not be read again), which is why the driver takes
+     * {@link #relativeSpread()} first. The same float operations as {@link #average}, so the same bits.
+     */
+    public ModelState averageInPlace(ModelState start) {
+        requireUnspent();
+        if (paramSum == null) {
+            return start;
+        }
+        double perExample = 1.0 / examples;
+        ModelState next = new ModelState(moved(start.params(), paramSum, perExample, paramSum),
+                moved(start.updaterState(), stateSum, perExample, stateSum), start.iterations() + maxSteps,
+                start.epochs());
+        spent = true;
+        return next;
+    }
+
+    private void requireUnspent() {
+        if (spent) {
+            throw new IllegalStateException("this sum's arrays now hold the averaged state (averageInPlace): take"
+                    + " what is needed from the sum before averaging it in place.");
+        }
     }
 
     /**
@@ -200,6 +229,7 @@ public final class ParameterAverage implements Serializable {
      * worker trained.
      */
     public double relativeSpread() {
+        requireUnspent();
         if (paramSum == null || examples == 0) {
             return Double.NaN;
         }
@@ -234,15 +264,15 @@ public final class ParameterAverage implements Serializable {
     }
 
     /**
-     * {@code start + (float) (sum * perExample)} element by element: the same float operations as scaling the sum
-     * into a change and adding it, without the change's array.
+     * {@code start + (float) (sum * perExample)} element by element, into {@code out} (a new array, or the sum
+     * itself): the same float operations as scaling the sum into a change and adding it, without the change's
+     * array.
      */
-    private static float[] moved(float[] start, float[] sum, double perExample) {
+    private static float[] moved(float[] start, float[] sum, double perExample, float[] out) {
         if (start.length != sum.length) {
             throw new IllegalStateException("the workers' states have " + sum.length + " values but the round"
                     + " started from " + start.length);
         }
-        float[] out = new float[start.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = start[i] + (float) (sum[i] * perExample);
         }

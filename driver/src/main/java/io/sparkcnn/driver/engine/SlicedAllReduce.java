@@ -41,7 +41,7 @@ final class SlicedAllReduce {
         // Slice j's key is j, so the hash partitioner sends it to reduce task j: one slice per task.
         List<Tuple2<Integer, ParameterAverage>> summed = JavaPairRDD.fromJavaRDD(slicesOfEachWorker)
                 .groupByKey(new HashPartitioner(slices))
-                .mapValues(OrderedTreeSum::inOrder)
+                .mapValues(OrderedTreeSum::intoFirst)
                 .collect();
         long joining = System.nanoTime();
         List<Tuple2<Integer, ParameterAverage>> inOrder = new ArrayList<>(summed);

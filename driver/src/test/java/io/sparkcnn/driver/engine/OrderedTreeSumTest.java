@@ -3,6 +3,7 @@ package io.sparkcnn.driver.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,6 +57,24 @@ class OrderedTreeSumTest {
         OrderedTreeSum.inOrder(indexed);
 
         assertArrayEquals(first.params(), indexed.get(0)._2().average(START).params());
+    }
+
+    @Test
+    void summingIntoTheFirstPartialSumGivesTheSameBitsInEveryArrivalOrder() {
+        ModelState reference = OrderedTreeSum.inOrder(indexed(partials(5, 2))).average(START);
+        Random random = new Random(4);
+        for (int trial = 0; trial < 10; trial++) {
+            // Fresh partial sums each time: intoFirst adds into the first of them, as into a job's own results.
+            List<Tuple2<Integer, ParameterAverage>> arrived = new ArrayList<>(indexed(partials(5, 2)));
+            Collections.shuffle(arrived, random);
+            ParameterAverage first = arrived.stream().filter(p -> p._1() == 0).findFirst().orElseThrow()._2();
+
+            ParameterAverage sum = OrderedTreeSum.intoFirst(arrived);
+
+            assertSame(first, sum, "partition 0's sum is the one added into");
+            assertArrayEquals(reference.params(), sum.average(START).params(), "arrival order " + arrived);
+            assertArrayEquals(reference.updaterState(), sum.average(START).updaterState());
+        }
     }
 
     @Test

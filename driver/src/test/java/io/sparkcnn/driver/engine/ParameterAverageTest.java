@@ -54,6 +54,23 @@ class ParameterAverageTest {
     }
 
     @Test
+    void averagingInPlaceGivesTheSameBitsInTheSumsOwnArraysAndSpendsTheSum() {
+        List<RoundResult> results = randomResults(new long[] {320, 97, 250}, 11);
+        ModelState start = new ModelState(randomFloats(PARAMS, 12), randomFloats(STATE, 13), 100, 2);
+        ModelState copied = sumOf(results).average(start);
+        ParameterAverage sum = sumOf(results);
+
+        ModelState inPlace = sum.averageInPlace(start);
+
+        assertArrayEquals(copied.params(), inPlace.params(), 0f);
+        assertArrayEquals(copied.updaterState(), inPlace.updaterState(), 0f);
+        assertEquals(copied.iterations(), inPlace.iterations());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> sum.average(start));
+        assertTrue(e.getMessage().contains("averageInPlace"), e.getMessage());
+        assertThrows(IllegalStateException.class, sum::relativeSpread);
+    }
+
+    @Test
     void equalWeightsGiveThePlainMean() {
         List<RoundResult> results = randomResults(new long[] {64, 64, 64}, 2);
 
@@ -370,6 +387,15 @@ class ParameterAverageTest {
             }
             int minibatches = (int) Math.max(1, n / 32);
             out.add(result(params, state, n, minibatches, random.nextDouble() * minibatches, random.nextInt(1000)));
+        }
+        return out;
+    }
+
+    private static float[] randomFloats(int n, long seed) {
+        Random random = new Random(seed);
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = random.nextFloat() * 2 - 1;
         }
         return out;
     }

@@ -56,7 +56,7 @@ public final class LocalTrainer {
         long extracting = System.nanoTime();
         // A shard that ran short asked once more for a minibatch it did not get.
         waitNanos += extracting - mark;
-        ModelState change = ModelState.of(net).minus(start);
+        ModelState change = ModelState.changeOf(net, start);
         long end = System.nanoTime();
         TaskPhases phases = new TaskPhases(0, loaded - began, firstBatchNanos, stepNanos, waitNanos,
                 end - extracting, 0, end - asked);

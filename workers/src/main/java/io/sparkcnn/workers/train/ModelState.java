@@ -1,7 +1,9 @@
 package io.sparkcnn.workers.train;
 
 import java.io.Serializable;
+import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.api.NeuralNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -15,11 +17,20 @@ public record ModelState(float[] params, float[] updaterState, int iterations, i
 
     public static ModelState of(NeuralNetwork net) {
         INDArray state = net.updaterState();
-        return new ModelState(
-                net.params().toFloatVector(),
-                state == null ? new float[0] : state.toFloatVector(),
-                Networks.iterations(net),
-                Networks.epochs(net));
+        return new ModelState(read(net.params()), state == null ? new float[0] : read(state),
+                Networks.iterations(net), Networks.epochs(net));
+    }
+
+    /**
+     * {@code net}'s state less {@code start}, with {@code net}'s counters: what a worker sends back, the same values
+     * as subtracting {@code start} from {@code of(net)}, with one array per part instead of three (ND4J's {@code toFloatVector}
+     * duplicates the array off the heap before copying it out).
+     */
+    public static ModelState changeOf(NeuralNetwork net, ModelState start) {
+        INDArray state = net.updaterState();
+        return new ModelState(subtract(read(net.params()), start.params),
+                subtract(state == null ? new float[0] : read(state), start.updaterState),
+                Networks.iterations(net), Networks.epochs(net));
     }
 
     /** Overwrites {@code net}'s parameters, updater state and counters with this state. */
@@ -29,7 +40,7 @@ public record ModelState(float[] params, float[] updaterState, int iterations, i
             throw new IllegalStateException("the network has " + numParams + " parameters but the state has "
                     + params.length + "; the state belongs to another architecture.");
         }
-        net.params().assign(Nd4j.createFromArray(params));
+        write(params, net.params());
         INDArray state = net.updaterState();
         long stateLength = state == null ? 0 : state.length();
         if (stateLength != updaterState.length) {
@@ -37,15 +48,48 @@ public record ModelState(float[] params, float[] updaterState, int iterations, i
                     + " state has " + updaterState.length + "; the state belongs to another updater.");
         }
         if (state != null && stateLength > 0) {
-            state.assign(Nd4j.createFromArray(updaterState));
+            write(updaterState, state);
         }
         Networks.setCounters(net, iterations, epochs);
     }
 
-    /** The change from {@code start} to this state, with this state's counters: what a worker sends back. */
-    public ModelState minus(ModelState start) {
-        return new ModelState(difference(params, start.params), difference(updaterState, start.updaterState),
-                iterations, epochs);
+    /**
+     * Whether {@code array} is a whole float buffer of its own, which {@link #read} and {@link #write} then copy in
+     * one block: the flattened parameters and updater state of a DL4J network are.
+     */
+    private static boolean wholeFloatBuffer(INDArray array) {
+        return array.dataType() == DataType.FLOAT && !array.isView() && array.offset() == 0
+                && array.data().length() == array.length();
+    }
+
+    // One bulk copy between the heap and the array's native memory through JavaCPP's pointer, which ND4J's own
+    // calls do not offer: Nd4j.createFromArray + assign and toFloatVector each go through a temporary native copy.
+    private static float[] read(INDArray array) {
+        if (!wholeFloatBuffer(array)) {
+            return array.toFloatVector();
+        }
+        float[] out = new float[(int) array.length()];
+        new FloatPointer(array.data().addressPointer()).get(out);
+        return out;
+    }
+
+    private static void write(float[] values, INDArray array) {
+        if (!wholeFloatBuffer(array)) {
+            array.assign(Nd4j.createFromArray(values));
+            return;
+        }
+        new FloatPointer(array.data().addressPointer()).put(values);
+    }
+
+    /** {@code values - start}, element by element, written over {@code values}. */
+    private static float[] subtract(float[] values, float[] start) {
+        if (values.length != start.length) {
+            throw new IllegalStateException("states of different sizes: " + values.length + " and " + start.length);
+        }
+        for (int i = 0; i < values.length; i++) {
+            values[i] -= start[i];
+        }
+        return values;
     }
 
     /** {@code delta} applied to this state, keeping this state's counters. */
@@ -59,17 +103,6 @@ public record ModelState(float[] params, float[] updaterState, int iterations, i
             u[i] += delta.updaterState[i];
         }
         return new ModelState(p, u, iterations, epochs);
-    }
-
-    private static float[] difference(float[] a, float[] b) {
-        if (a.length != b.length) {
-            throw new IllegalStateException("states of different sizes: " + a.length + " and " + b.length);
-        }
-        float[] out = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[i] - b[i];
-        }
-        return out;
     }
 
     /** This state with the epoch counter set, as the driver does at each epoch's end. */

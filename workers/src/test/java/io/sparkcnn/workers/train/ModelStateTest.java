@@ -45,6 +45,32 @@ class ModelStateTest {
     }
 
     @Test
+    void theChangeOfANetworkIsItsStateLessTheStartValueByValue() {
+        MultiLayerNetwork net = net(1, 3, new Adam(0.01));
+        net.fit(randomData(7));
+        ModelState start = ModelState.of(net);
+        net.fit(randomData(8));
+        float[] params = net.params().toFloatVector();
+        float[] moments = net.getUpdater().getStateViewArray().toFloatVector();
+
+        ModelState change = ModelState.changeOf(net, start);
+
+        float[] expectedParams = new float[params.length];
+        for (int i = 0; i < params.length; i++) {
+            expectedParams[i] = params[i] - start.params()[i];
+        }
+        float[] expectedMoments = new float[moments.length];
+        for (int i = 0; i < moments.length; i++) {
+            expectedMoments[i] = moments[i] - start.updaterState()[i];
+        }
+        assertArrayEquals(expectedParams, change.params());
+        assertArrayEquals(expectedMoments, change.updaterState());
+        assertTrue(Arrays.stream(toDoubles(change.params())).anyMatch(v -> v != 0), "the step moved the parameters");
+        assertEquals(2, change.iterations());
+        assertArrayEquals(params, net.params().toFloatVector(), "reading the change leaves the network as it was");
+    }
+
+    @Test
     void aStateCapturesTheNetworkAsItWasThen() {
         MultiLayerNetwork net = net(1, 3, new Adam(0.01));
         net.fit(randomData(7));
