@@ -5,7 +5,6 @@ import io.sparkcnn.workers.train.RoundResult;
 import io.sparkcnn.workers.train.TaskPhases;
 import java.io.Serializable;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The running sum behind one round's average, combined in partition order by {@link OrderedTreeSum}: the workers' changes to
@@ -31,6 +30,9 @@ public final class ParameterAverage implements Serializable {
     private long driverMergeNanos;
     /** Set once {@link #averageInPlace} has written the new state over the sums. */
     private boolean spent;
+    /** On a slice ({@link #slice}): the lengths of the whole sums it was cut from. */
+    private int wholeParams;
+    private int wholeState;
 
     public ParameterAverage add(RoundResult result) {
         long began = System.nanoTime();
@@ -62,6 +64,8 @@ public final class ParameterAverage implements Serializable {
             // changed behind the caller's back.
             paramSum = other.paramSum.clone();
             stateSum = other.stateSum.clone();
+            wholeParams = other.wholeParams;
+            wholeState = other.wholeState;
         } else {
             addScaled(paramSum, other.paramSum, 1f);
             addScaled(stateSum, other.stateSum, 1f);
@@ -131,7 +135,7 @@ public final class ParameterAverage implements Serializable {
      * contiguous range of the parameter sums and of the updater-state sums that every worker's slice of that
      * index covers, so that summing the slices of one index sums those ranges. Slice 0 carries the round's
      * totals (examples, losses, the spread's squared norms, the slowest task) and the others none, so that they
-     * are counted once when the slices are joined again.
+     * are counted once when the slices are gathered again ({@link Gather}).
      */
     ParameterAverage slice(int index, int count) {
         ParameterAverage s = index == 0 ? copyOfTotals() : new ParameterAverage();
@@ -140,47 +144,84 @@ public final class ParameterAverage implements Serializable {
                     from(paramSum.length, index + 1, count));
             s.stateSum = Arrays.copyOfRange(stateSum, from(stateSum.length, index, count),
                     from(stateSum.length, index + 1, count));
+            s.wholeParams = paramSum.length;
+            s.wholeState = stateSum.length;
         }
         return s;
     }
 
-    /** Joins the summed slices 0, 1, ... of a round (in that order) into the round's sum. */
-    static ParameterAverage joined(List<ParameterAverage> slices) {
-        ParameterAverage whole = slices.get(0).copyOfTotals();
-        if (slices.stream().anyMatch(s -> s.paramSum == null)) {
+    /**
+     * Puts a round's summed slices together into the round's sum as they arrive, in any order, each copied into
+     * place and then dropped ({@link SlicedAllReduce}'s gather): the driver holds one state's worth of sums and
+     * the slice in hand, never all the slices and their joined copy at once.
+     */
+    static final class Gather {
+        private final int count;
+        private final boolean[] received;
+        private ParameterAverage whole;
+
+        Gather(int count) {
+            this.count = count;
+            this.received = new boolean[count];
+        }
+
+        /** Summed slice {@code index} of this gather's {@code count}; slice 0 brings the round's totals. */
+        void put(int index, ParameterAverage slice) {
+            if (received[index]) {
+                throw new IllegalStateException("slice " + index + " of the round's sum arrived twice.");
+            }
+            received[index] = true;
+            if (slice.paramSum == null) {
+                return;
+            }
+            if (whole == null) {
+                whole = new ParameterAverage();
+                whole.paramSum = new float[slice.wholeParams];
+                whole.stateSum = new float[slice.wholeState];
+            }
+            System.arraycopy(slice.paramSum, 0, whole.paramSum, from(slice.wholeParams, index, count),
+                    slice.paramSum.length);
+            System.arraycopy(slice.stateSum, 0, whole.stateSum, from(slice.wholeState, index, count),
+                    slice.stateSum.length);
+            if (index == 0) {
+                whole.copyTotalsFrom(slice);
+            }
+        }
+
+        /** The round's sum: empty when no worker trained, else every slice must have arrived. */
+        ParameterAverage sum() {
+            if (whole == null) {
+                return new ParameterAverage();
+            }
+            for (int i = 0; i < count; i++) {
+                if (!received[i]) {
+                    throw new IllegalStateException("slice " + i + " of " + count + " of the round's sum is missing.");
+                }
+            }
             return whole;
         }
-        whole.paramSum = concatenated(slices.stream().map(s -> s.paramSum).toList());
-        whole.stateSum = concatenated(slices.stream().map(s -> s.stateSum).toList());
-        return whole;
     }
 
     private ParameterAverage copyOfTotals() {
         ParameterAverage t = new ParameterAverage();
-        t.examples = examples;
-        t.workers = workers;
-        t.maxSteps = maxSteps;
-        t.minibatches = minibatches;
-        t.lossSum = lossSum;
-        t.maxTrainNanos = maxTrainNanos;
-        t.weightedSquaredNorm = weightedSquaredNorm;
-        t.slowestTask = slowestTask;
+        t.copyTotalsFrom(this);
         return t;
+    }
+
+    private void copyTotalsFrom(ParameterAverage other) {
+        examples = other.examples;
+        workers = other.workers;
+        maxSteps = other.maxSteps;
+        minibatches = other.minibatches;
+        lossSum = other.lossSum;
+        maxTrainNanos = other.maxTrainNanos;
+        weightedSquaredNorm = other.weightedSquaredNorm;
+        slowestTask = other.slowestTask;
     }
 
     /** Where slice {@code index} of {@code count} starts in an array of {@code length} values. */
     private static int from(int length, int index, int count) {
         return (int) ((long) length * index / count);
-    }
-
-    private static float[] concatenated(List<float[]> parts) {
-        float[] out = new float[parts.stream().mapToInt(a -> a.length).sum()];
-        int at = 0;
-        for (float[] part : parts) {
-            System.arraycopy(part, 0, out, at, part.length);
-            at += part.length;
-        }
-        return out;
     }
 
     public long examples() {

@@ -1,21 +1,27 @@
 package io.sparkcnn.driver.engine;
 
 import io.sparkcnn.workers.train.RoundResult;
+import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import scala.Function1;
+import scala.Function2;
 import scala.Tuple2;
+import scala.collection.Iterator;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+import scala.runtime.BoxedUnit;
 
 /**
  * Sums a round's worker results without funnelling every worker's state through the driver, as BigDL's
  * all-reduce does with Spark's own primitives: each of the W workers cuts its weighted sum into W slices, the
  * shuffle brings slice j of every worker to reduce task j, which adds them in partition order, and the driver
- * gathers the W summed slices, one state's worth of bytes whatever W (the tree's last level brings it up to W
- * partial sums, one state each). Spark has no collective operation of its own for this outside barrier
- * mode, whose tasks must all run at once, so it is written here.
+ * gathers the W summed slices into one state as they arrive: one state's worth of bytes whatever W (the tree's
+ * last level brings it up to W partial sums, one state each). Spark has no collective operation of its own for
+ * this outside barrier mode, whose tasks must all run at once, so it is written here.
  *
  * <p>Each slice is added in partition order, as {@link OrderedTreeSum} adds whole states, so the result does
  * not depend on the order the tasks finish in; while the tree has no level on the executors (up to five
@@ -39,15 +45,32 @@ final class SlicedAllReduce {
                     return out.iterator();
                 }, true);
         // Slice j's key is j, so the hash partitioner sends it to reduce task j: one slice per task.
-        List<Tuple2<Integer, ParameterAverage>> summed = JavaPairRDD.fromJavaRDD(slicesOfEachWorker)
+        JavaPairRDD<Integer, ParameterAverage> summed = JavaPairRDD.fromJavaRDD(slicesOfEachWorker)
                 .groupByKey(new HashPartitioner(slices))
-                .mapValues(OrderedTreeSum::intoFirst)
-                .collect();
-        long joining = System.nanoTime();
-        List<Tuple2<Integer, ParameterAverage>> inOrder = new ArrayList<>(summed);
-        inOrder.sort(Comparator.comparing(Tuple2::_1));
-        ParameterAverage sum = inOrder.isEmpty() ? new ParameterAverage()
-                : ParameterAverage.joined(inOrder.stream().map(Tuple2::_2).toList());
-        return sum.mergedOnTheDriverIn(System.nanoTime() - joining);
+                .mapValues(OrderedTreeSum::intoFirst);
+        // Not collect(): it would hold every summed slice until the job ends, and their joined copy after it. Each
+        // slice is copied into place as its task's result arrives and dropped (Spark's runJob with a result handler,
+        // which the Java API does not offer; the handler runs on the driver).
+        ParameterAverage.Gather gather = new ParameterAverage.Gather(slices);
+        long[] gatherNanos = {0};
+        Function1<Iterator<Tuple2<Integer, ParameterAverage>>, ArrayList<Tuple2<Integer, ParameterAverage>>> task =
+                (Function1<Iterator<Tuple2<Integer, ParameterAverage>>, ArrayList<Tuple2<Integer, ParameterAverage>>>
+                        & Serializable) partition -> {
+                    ArrayList<Tuple2<Integer, ParameterAverage>> out = new ArrayList<>(1);
+                    while (partition.hasNext()) {
+                        out.add(partition.next());
+                    }
+                    return out;
+                };
+        Function2<Object, ArrayList<Tuple2<Integer, ParameterAverage>>, BoxedUnit> put = (index, sums) -> {
+            long began = System.nanoTime();
+            sums.forEach(slice -> gather.put(slice._1(), slice._2()));
+            gatherNanos[0] += System.nanoTime() - began;
+            return BoxedUnit.UNIT;
+        };
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ClassTag<ArrayList<Tuple2<Integer, ParameterAverage>>> type = (ClassTag) ClassTag$.MODULE$.apply(ArrayList.class);
+        summed.context().runJob(summed.rdd(), task, put, type);
+        return gather.sum().mergedOnTheDriverIn(gatherNanos[0]);
     }
 }

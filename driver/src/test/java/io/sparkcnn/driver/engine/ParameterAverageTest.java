@@ -54,6 +54,22 @@ class ParameterAverageTest {
     }
 
     @Test
+    void aGatherRefusesASliceTwiceAndASumWithASliceMissing() {
+        ParameterAverage whole = new ParameterAverage().add(randomResults(new long[] {32}, 9).get(0));
+        ParameterAverage.Gather twice = new ParameterAverage.Gather(3);
+        twice.put(1, whole.slice(1, 3));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> twice.put(1, whole.slice(1, 3)));
+        assertTrue(e.getMessage().contains("slice 1"), e.getMessage());
+
+        ParameterAverage.Gather missing = new ParameterAverage.Gather(3);
+        missing.put(0, whole.slice(0, 3));
+        missing.put(2, whole.slice(2, 3));
+        e = assertThrows(IllegalStateException.class, missing::sum);
+        assertTrue(e.getMessage().contains("slice 1 of 3"), e.getMessage());
+        assertEquals(0, new ParameterAverage.Gather(3).sum().workers(), "no worker trained: an empty sum");
+    }
+
+    @Test
     void averagingInPlaceGivesTheSameBitsInTheSumsOwnArraysAndSpendsTheSum() {
         List<RoundResult> results = randomResults(new long[] {320, 97, 250}, 11);
         ModelState start = new ModelState(randomFloats(PARAMS, 12), randomFloats(STATE, 13), 100, 2);
@@ -282,7 +298,7 @@ class ParameterAverageTest {
     }
 
     @Test
-    void slicesSummedIndexByIndexJoinIntoTheSameBitsAsTheWholeSum() {
+    void slicesSummedIndexByIndexGatherIntoTheSameBitsAsTheWholeSumInAnyArrivalOrder() {
         // Five workers and seven slices: the parameter (257) and state (514) lengths are not multiples of 7.
         List<RoundResult> results = randomResults(new long[] {320, 97, 1, 250, 64}, 5);
         int slices = 7;
@@ -297,7 +313,11 @@ class ParameterAverageTest {
         ParameterAverage whole = new ParameterAverage();
         results.forEach(r -> whole.merge(new ParameterAverage().add(r)));
 
-        ParameterAverage joined = ParameterAverage.joined(summedSlices);
+        ParameterAverage.Gather gather = new ParameterAverage.Gather(slices);
+        for (int j : new int[] {4, 0, 6, 2, 1, 5, 3}) {
+            gather.put(j, summedSlices.get(j));
+        }
+        ParameterAverage joined = gather.sum();
 
         assertArrayEquals(whole.average(START).params(), joined.average(START).params());
         assertArrayEquals(whole.average(START).updaterState(), joined.average(START).updaterState());
