@@ -1,12 +1,23 @@
 package io.sparkcnn.driver.engine;
 
 import io.sparkcnn.workers.train.RoundResult;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import scala.Function1;
+import scala.Function2;
 import scala.Tuple2;
+import scala.collection.Iterator;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+import scala.runtime.BoxedUnit;
 
 /**
  * Sums a round's worker results in partition order, whatever order their tasks finish in, with a tree of the
@@ -37,10 +48,78 @@ final class OrderedTreeSum {
                     .mapValues(OrderedTreeSum::intoFirst);
             n = groups;
         }
-        List<Tuple2<Integer, ParameterAverage>> sums = level.collect();
-        long merging = System.nanoTime();
-        ParameterAverage sum = intoFirst(sums);
-        return sum.mergedOnTheDriverIn(System.nanoTime() - merging);
+        // The driver adds the last level's sums in order as they arrive, each dropped once added, rather than
+        // collecting them all first: it holds the running sum and only those that came before their turn.
+        InOrder inOrder = new InOrder();
+        long arrivalNanos = eachOnArrival(level, part -> inOrder.put(part._1(), part._2()));
+        long finishing = System.nanoTime();
+        ParameterAverage sum = inOrder.sum();
+        return sum.mergedOnTheDriverIn(arrivalNanos + System.nanoTime() - finishing);
+    }
+
+    /**
+     * Runs the job of {@code sums} and hands each task's sums to {@code onArrival} on the driver as that task's
+     * result arrives (Spark's {@code runJob} with a result handler, which the Java API does not offer), so that
+     * the driver need not hold every result at once as {@code collect()} does. Returns the nanoseconds spent in
+     * {@code onArrival}.
+     */
+    static long eachOnArrival(JavaPairRDD<Integer, ParameterAverage> sums,
+                              Consumer<Tuple2<Integer, ParameterAverage>> onArrival) {
+        Function1<Iterator<Tuple2<Integer, ParameterAverage>>, ArrayList<Tuple2<Integer, ParameterAverage>>> task =
+                (Function1<Iterator<Tuple2<Integer, ParameterAverage>>, ArrayList<Tuple2<Integer, ParameterAverage>>>
+                        & Serializable) partition -> {
+                    ArrayList<Tuple2<Integer, ParameterAverage>> out = new ArrayList<>(1);
+                    while (partition.hasNext()) {
+                        out.add(partition.next());
+                    }
+                    return out;
+                };
+        long[] nanos = {0};
+        Function2<Object, ArrayList<Tuple2<Integer, ParameterAverage>>, BoxedUnit> handler = (index, arrived) -> {
+            long began = System.nanoTime();
+            arrived.forEach(onArrival);
+            nanos[0] += System.nanoTime() - began;
+            return BoxedUnit.UNIT;
+        };
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ClassTag<ArrayList<Tuple2<Integer, ParameterAverage>>> type = (ClassTag) ClassTag$.MODULE$.apply(ArrayList.class);
+        sums.context().runJob(sums.rdd(), task, handler, type);
+        return nanos[0];
+    }
+
+    /**
+     * Adds indexed partial sums in the order of their indices as they arrive in any order, as {@link #intoFirst}
+     * does with all of them at hand: each is added as soon as every lower index has been, the others wait.
+     */
+    static final class InOrder {
+        private final TreeMap<Integer, ParameterAverage> waiting = new TreeMap<>();
+        private final Set<Integer> seen = new HashSet<>();
+        private int next;
+        private ParameterAverage sum;
+
+        void put(int index, ParameterAverage part) {
+            if (!seen.add(index)) {
+                throw new IllegalStateException("two partial sums for partition " + index
+                        + " in one round: a retried task's result was counted twice.");
+            }
+            waiting.put(index, part);
+            while (!waiting.isEmpty() && waiting.firstKey() == next) {
+                add(waiting.pollFirstEntry().getValue());
+                next++;
+            }
+        }
+
+        /** The sum, adding (in order) those still waiting behind a missing index. */
+        ParameterAverage sum() {
+            while (!waiting.isEmpty()) {
+                add(waiting.pollFirstEntry().getValue());
+            }
+            return sum == null ? new ParameterAverage() : sum;
+        }
+
+        private void add(ParameterAverage part) {
+            sum = sum == null ? part : sum.merge(part);
+        }
     }
 
     /**

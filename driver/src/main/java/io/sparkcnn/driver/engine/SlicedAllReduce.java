@@ -1,19 +1,12 @@
 package io.sparkcnn.driver.engine;
 
 import io.sparkcnn.workers.train.RoundResult;
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
-import scala.Function1;
-import scala.Function2;
 import scala.Tuple2;
-import scala.collection.Iterator;
-import scala.reflect.ClassTag;
-import scala.reflect.ClassTag$;
-import scala.runtime.BoxedUnit;
 
 /**
  * Sums a round's worker results without funnelling every worker's state through the driver, as BigDL's
@@ -49,28 +42,9 @@ final class SlicedAllReduce {
                 .groupByKey(new HashPartitioner(slices))
                 .mapValues(OrderedTreeSum::intoFirst);
         // Not collect(): it would hold every summed slice until the job ends, and their joined copy after it. Each
-        // slice is copied into place as its task's result arrives and dropped (Spark's runJob with a result handler,
-        // which the Java API does not offer; the handler runs on the driver).
+        // slice is copied into place as its task's result arrives, and dropped.
         ParameterAverage.Gather gather = new ParameterAverage.Gather(slices);
-        long[] gatherNanos = {0};
-        Function1<Iterator<Tuple2<Integer, ParameterAverage>>, ArrayList<Tuple2<Integer, ParameterAverage>>> task =
-                (Function1<Iterator<Tuple2<Integer, ParameterAverage>>, ArrayList<Tuple2<Integer, ParameterAverage>>>
-                        & Serializable) partition -> {
-                    ArrayList<Tuple2<Integer, ParameterAverage>> out = new ArrayList<>(1);
-                    while (partition.hasNext()) {
-                        out.add(partition.next());
-                    }
-                    return out;
-                };
-        Function2<Object, ArrayList<Tuple2<Integer, ParameterAverage>>, BoxedUnit> put = (index, sums) -> {
-            long began = System.nanoTime();
-            sums.forEach(slice -> gather.put(slice._1(), slice._2()));
-            gatherNanos[0] += System.nanoTime() - began;
-            return BoxedUnit.UNIT;
-        };
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        ClassTag<ArrayList<Tuple2<Integer, ParameterAverage>>> type = (ClassTag) ClassTag$.MODULE$.apply(ArrayList.class);
-        summed.context().runJob(summed.rdd(), task, put, type);
-        return gather.sum().mergedOnTheDriverIn(gatherNanos[0]);
+        long gatherNanos = OrderedTreeSum.eachOnArrival(summed, slice -> gather.put(slice._1(), slice._2()));
+        return gather.sum().mergedOnTheDriverIn(gatherNanos);
     }
 }

@@ -78,6 +78,28 @@ class OrderedTreeSumTest {
     }
 
     @Test
+    void sumsAddedAsTheyArriveGiveTheSameBitsInEveryArrivalOrder() {
+        ModelState reference = OrderedTreeSum.inOrder(indexed(partials(5, 2))).average(START);
+        Random random = new Random(5);
+        for (int trial = 0; trial < 10; trial++) {
+            List<Tuple2<Integer, ParameterAverage>> arrived = new ArrayList<>(indexed(partials(5, 2)));
+            Collections.shuffle(arrived, random);
+            OrderedTreeSum.InOrder inOrder = new OrderedTreeSum.InOrder();
+            arrived.forEach(part -> inOrder.put(part._1(), part._2()));
+
+            ModelState average = inOrder.sum().average(START);
+
+            assertArrayEquals(reference.params(), average.params(), "arrival order " + arrived);
+            assertArrayEquals(reference.updaterState(), average.updaterState());
+        }
+        OrderedTreeSum.InOrder twice = new OrderedTreeSum.InOrder();
+        twice.put(1, partials(1, 3).get(0));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> twice.put(1, partials(1, 3).get(0)));
+        assertTrue(e.getMessage().contains("partition 1"), e.getMessage());
+        assertEquals(0, new OrderedTreeSum.InOrder().sum().workers(), "nothing arrived: an empty sum");
+    }
+
+    @Test
     void aPartitionCountedTwiceIsRefused() {
         List<ParameterAverage> parts = partials(2, 5);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> OrderedTreeSum.inOrder(
