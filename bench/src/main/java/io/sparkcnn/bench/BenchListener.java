@@ -17,6 +17,7 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.TaskInfo;
 
 /**
  * Added to a run's listeners to measure what the benchmark reports about the averaging engine: the share of
@@ -137,10 +138,21 @@ final class BenchListener implements RunInstrument {
         return resultBytes.total.get() / measuredRounds;
     }
 
-    /** Sums the result sizes of the result tasks of the jobs that run the rounds (their description names a block). */
+    /**
+     * Sums the result sizes of the result tasks of the jobs that run the rounds (their description names a block),
+     * and where those tasks' time went as Spark's task metrics and task info split it: the part of a round that
+     * {@link RoundPhases} can only call "Spark's part" (scheduler delay, task deserialisation, result
+     * serialisation, the driver's fetch of a large result), in the Spark UI's terms.
+     */
     private static final class RoundResultBytes extends SparkListener {
         private final Set<Integer> roundStages = ConcurrentHashMap.newKeySet();
         private final AtomicLong total = new AtomicLong();
+        private final AtomicLong tasks = new AtomicLong();
+        private final AtomicLong deserializeMs = new AtomicLong();
+        private final AtomicLong runMs = new AtomicLong();
+        private final AtomicLong resultSerializeMs = new AtomicLong();
+        private final AtomicLong gettingResultMs = new AtomicLong();
+        private final AtomicLong schedulerDelayMs = new AtomicLong();
 
         @Override
         public void onJobStart(SparkListenerJobStart job) {
@@ -156,7 +168,32 @@ final class BenchListener implements RunInstrument {
             if ("ResultTask".equals(task.taskType()) && task.taskMetrics() != null
                     && roundStages.contains(task.stageId())) {
                 total.addAndGet(task.taskMetrics().resultSize());
+                long deserialize = task.taskMetrics().executorDeserializeTime();
+                long run = task.taskMetrics().executorRunTime();
+                long serialize = task.taskMetrics().resultSerializationTime();
+                TaskInfo info = task.taskInfo();
+                long gettingResult = info.gettingResult() ? info.finishTime() - info.gettingResultTime() : 0;
+                long duration = info.finishTime() - info.launchTime();
+                tasks.incrementAndGet();
+                deserializeMs.addAndGet(deserialize);
+                runMs.addAndGet(run);
+                resultSerializeMs.addAndGet(serialize);
+                gettingResultMs.addAndGet(gettingResult);
+                schedulerDelayMs.addAndGet(Math.max(0, duration - run - deserialize - serialize - gettingResult));
             }
+        }
+
+        /** Mean milliseconds per result task of the rounds' jobs, by what Spark's metrics name. */
+        Map<String, Object> meanPerTask() {
+            long n = tasks.get();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("tasks", n);
+            m.put("scheduler_delay_ms", n == 0 ? null : (double) schedulerDelayMs.get() / n);
+            m.put("task_deserialize_ms", n == 0 ? null : (double) deserializeMs.get() / n);
+            m.put("executor_run_ms", n == 0 ? null : (double) runMs.get() / n);
+            m.put("result_serialize_ms", n == 0 ? null : (double) resultSerializeMs.get() / n);
+            m.put("getting_result_ms", n == 0 ? null : (double) gettingResultMs.get() / n);
+            return m;
         }
     }
 
@@ -202,6 +239,7 @@ final class BenchListener implements RunInstrument {
         m.put("bytes_to_workers_per_round", rounds == 0 ? null : bytesToWorkers / rounds);
         m.put("bytes_from_workers_per_round", rounds == 0 ? null : bytesFromWorkers / rounds);
         m.put("driver_result_bytes_per_round", driverResultBytesPerRound());
+        m.put("round_task_metrics", resultBytes == null ? null : resultBytes.meanPerTask());
         m.put("storage_memory_bytes", storageMemory < 0 ? null : storageMemory);
         m.put("driver_heap_used_peak_bytes", heapUsedPeak);
         m.put("driver_heap_max_bytes", Runtime.getRuntime().maxMemory());
