@@ -7,6 +7,7 @@ import io.sparkcnn.driver.progress.ConsoleReporter;
 import io.sparkcnn.jobs.train.RunInstrument;
 import io.sparkcnn.workers.train.ModelState;
 import java.lang.management.ManagementFactory;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
@@ -207,7 +208,8 @@ final class BenchListener implements RunInstrument {
     private static final class HeapAllocations {
         private final com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        private final Map<Long, Long> seen = new ConcurrentHashMap<>();
+        // Called from onRound only, on the driver's training thread.
+        private final Map<Long, Long> seen = new HashMap<>();
 
         long sinceLastCall() {
             long[] ids = threads.getAllThreadIds();

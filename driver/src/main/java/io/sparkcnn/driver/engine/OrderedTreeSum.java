@@ -3,10 +3,7 @@ package io.sparkcnn.driver.engine;
 import io.sparkcnn.workers.train.RoundResult;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -88,17 +85,16 @@ final class OrderedTreeSum {
     }
 
     /**
-     * Adds indexed partial sums in the order of their indices as they arrive in any order, as {@link #intoFirst}
-     * does with all of them at hand: each is added as soon as every lower index has been, the others wait.
+     * Adds indexed partial sums in the order of their indices (into the lowest one), whatever order they arrive in:
+     * each is added as soon as every index below it has been (counting from 0), the others wait.
      */
     static final class InOrder {
         private final TreeMap<Integer, ParameterAverage> waiting = new TreeMap<>();
-        private final Set<Integer> seen = new HashSet<>();
         private int next;
         private ParameterAverage sum;
 
         void put(int index, ParameterAverage part) {
-            if (!seen.add(index)) {
+            if (index < next || waiting.containsKey(index)) {
                 throw new IllegalStateException("two partial sums for partition " + index
                         + " in one round: a retried task's result was counted twice.");
             }
@@ -109,7 +105,7 @@ final class OrderedTreeSum {
             }
         }
 
-        /** The sum, adding (in order) those still waiting behind a missing index. */
+        /** The sum, adding (in order) those still waiting behind a missing or lower index. */
         ParameterAverage sum() {
             while (!waiting.isEmpty()) {
                 add(waiting.pollFirstEntry().getValue());
@@ -132,39 +128,15 @@ final class OrderedTreeSum {
         return n > scale + ceilDiv(n, scale) ? scale : 0;
     }
 
-    /** Adds indexed partial sums in the order of their indices; the inputs are left as they were. */
-    static ParameterAverage inOrder(Iterable<Tuple2<Integer, ParameterAverage>> parts) {
-        ParameterAverage sum = new ParameterAverage();
-        sorted(parts).forEach(part -> sum.merge(part._2()));
-        return sum;
-    }
-
     /**
-     * As {@link #inOrder}, adding into the first sum rather than into a copy of it: for partial sums that nothing
-     * else holds (a job's collected results, a shuffle's grouped values, each freshly deserialised), so that
-     * adding them up allocates no copy of the state. The same additions in the same order, so the same bits.
+     * Adds indexed partial sums in the order of their indices, into the first of them rather than into a copy: for
+     * partial sums that nothing else holds (a shuffle's grouped values, a job's results, each freshly
+     * deserialised), so that adding them up allocates no copy of the state.
      */
     static ParameterAverage intoFirst(Iterable<Tuple2<Integer, ParameterAverage>> parts) {
-        List<Tuple2<Integer, ParameterAverage>> sorted = sorted(parts);
-        if (sorted.isEmpty()) {
-            return new ParameterAverage();
-        }
-        ParameterAverage sum = sorted.get(0)._2();
-        sorted.subList(1, sorted.size()).forEach(part -> sum.merge(part._2()));
-        return sum;
-    }
-
-    private static List<Tuple2<Integer, ParameterAverage>> sorted(Iterable<Tuple2<Integer, ParameterAverage>> parts) {
-        List<Tuple2<Integer, ParameterAverage>> sorted = new ArrayList<>();
-        parts.forEach(sorted::add);
-        sorted.sort(Comparator.comparing(Tuple2::_1));
-        for (int i = 1; i < sorted.size(); i++) {
-            if (sorted.get(i)._1().equals(sorted.get(i - 1)._1())) {
-                throw new IllegalStateException("two partial sums for partition " + sorted.get(i)._1()
-                        + " in one round: a retried task's result was counted twice.");
-            }
-        }
-        return sorted;
+        InOrder inOrder = new InOrder();
+        parts.forEach(part -> inOrder.put(part._1(), part._2()));
+        return inOrder.sum();
     }
 
     private static int ceilDiv(int a, int b) {

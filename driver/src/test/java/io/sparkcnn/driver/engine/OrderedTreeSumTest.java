@@ -37,74 +37,39 @@ class OrderedTreeSumTest {
 
     @Test
     void partialSumsAddUpToTheSameBitsInEveryArrivalOrder() {
-        List<Tuple2<Integer, ParameterAverage>> indexed = indexed(partials(5, 2));
-        ModelState reference = OrderedTreeSum.inOrder(indexed).average(START);
+        ModelState reference = inIndexOrder(partials(5, 2)).average(START);
         Random random = new Random(3);
         for (int trial = 0; trial < 30; trial++) {
-            List<Tuple2<Integer, ParameterAverage>> arrived = new ArrayList<>(indexed);
-            Collections.shuffle(arrived, random);
-            ModelState average = OrderedTreeSum.inOrder(arrived).average(START);
-            assertArrayEquals(reference.params(), average.params(), "parameters, arrival order " + arrived);
-            assertArrayEquals(reference.updaterState(), average.updaterState(), "updater state");
-        }
-    }
-
-    @Test
-    void summingLeavesThePartialSumsAsTheyWere() {
-        List<Tuple2<Integer, ParameterAverage>> indexed = indexed(partials(3, 4));
-        ModelState first = indexed.get(0)._2().average(START);
-
-        OrderedTreeSum.inOrder(indexed);
-
-        assertArrayEquals(first.params(), indexed.get(0)._2().average(START).params());
-    }
-
-    @Test
-    void summingIntoTheFirstPartialSumGivesTheSameBitsInEveryArrivalOrder() {
-        ModelState reference = OrderedTreeSum.inOrder(indexed(partials(5, 2))).average(START);
-        Random random = new Random(4);
-        for (int trial = 0; trial < 10; trial++) {
-            // Fresh partial sums each time: intoFirst adds into the first of them, as into a job's own results.
+            // Fresh partial sums each time: they are added into the one of partition 0, as a job's own results are.
             List<Tuple2<Integer, ParameterAverage>> arrived = new ArrayList<>(indexed(partials(5, 2)));
             Collections.shuffle(arrived, random);
             ParameterAverage first = arrived.stream().filter(p -> p._1() == 0).findFirst().orElseThrow()._2();
+            OrderedTreeSum.InOrder asTheyCome = new OrderedTreeSum.InOrder();
+            arrived.forEach(part -> asTheyCome.put(part._1(), part._2()));
 
-            ParameterAverage sum = OrderedTreeSum.intoFirst(arrived);
+            ParameterAverage sum = asTheyCome.sum();
 
             assertSame(first, sum, "partition 0's sum is the one added into");
-            assertArrayEquals(reference.params(), sum.average(START).params(), "arrival order " + arrived);
-            assertArrayEquals(reference.updaterState(), sum.average(START).updaterState());
+            assertArrayEquals(reference.params(), sum.average(START).params(), "parameters, arrival order " + arrived);
+            assertArrayEquals(reference.updaterState(), sum.average(START).updaterState(), "updater state");
         }
-    }
-
-    @Test
-    void sumsAddedAsTheyArriveGiveTheSameBitsInEveryArrivalOrder() {
-        ModelState reference = OrderedTreeSum.inOrder(indexed(partials(5, 2))).average(START);
-        Random random = new Random(5);
-        for (int trial = 0; trial < 10; trial++) {
-            List<Tuple2<Integer, ParameterAverage>> arrived = new ArrayList<>(indexed(partials(5, 2)));
-            Collections.shuffle(arrived, random);
-            OrderedTreeSum.InOrder inOrder = new OrderedTreeSum.InOrder();
-            arrived.forEach(part -> inOrder.put(part._1(), part._2()));
-
-            ModelState average = inOrder.sum().average(START);
-
-            assertArrayEquals(reference.params(), average.params(), "arrival order " + arrived);
-            assertArrayEquals(reference.updaterState(), average.updaterState());
-        }
-        OrderedTreeSum.InOrder twice = new OrderedTreeSum.InOrder();
-        twice.put(1, partials(1, 3).get(0));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> twice.put(1, partials(1, 3).get(0)));
-        assertTrue(e.getMessage().contains("partition 1"), e.getMessage());
-        assertEquals(0, new OrderedTreeSum.InOrder().sum().workers(), "nothing arrived: an empty sum");
+        // A group of the tree's executor level starts past 0: its sums wait, then are added in order.
+        List<Tuple2<Integer, ParameterAverage>> group = new ArrayList<>(indexed(partials(5, 2)).subList(2, 5));
+        Collections.reverse(group);
+        assertArrayEquals(inIndexOrder(partials(5, 2).subList(2, 5)).average(START).params(),
+                OrderedTreeSum.intoFirst(group).average(START).params());
+        assertEquals(0, OrderedTreeSum.intoFirst(List.of()).workers(), "nothing arrived: an empty sum");
     }
 
     @Test
     void aPartitionCountedTwiceIsRefused() {
         List<ParameterAverage> parts = partials(2, 5);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> OrderedTreeSum.inOrder(
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> OrderedTreeSum.intoFirst(
                 List.of(new Tuple2<>(0, parts.get(0)), new Tuple2<>(1, parts.get(1)), new Tuple2<>(1, parts.get(1)))));
         assertTrue(e.getMessage().contains("partition 1"), e.getMessage());
+        IllegalStateException added = assertThrows(IllegalStateException.class, () -> OrderedTreeSum.intoFirst(
+                List.of(new Tuple2<>(0, parts.get(0)), new Tuple2<>(0, parts.get(1)))));
+        assertTrue(added.getMessage().contains("partition 0"), "one already added: " + added.getMessage());
     }
 
     @Test
@@ -119,6 +84,13 @@ class OrderedTreeSumTest {
         assertEquals(10, OrderedTreeSum.groupSize(100));
         assertEquals(4, OrderedTreeSum.groupSize(10), "the second level of 100 workers");
         assertEquals(0, OrderedTreeSum.groupSize(3), "the driver adds the last 3");
+    }
+
+    /** The reference: the partial sums added one after another in index order into a new sum. */
+    private static ParameterAverage inIndexOrder(List<ParameterAverage> parts) {
+        ParameterAverage sum = new ParameterAverage();
+        parts.forEach(sum::merge);
+        return sum;
     }
 
     private static List<Tuple2<Integer, ParameterAverage>> indexed(List<ParameterAverage> parts) {
