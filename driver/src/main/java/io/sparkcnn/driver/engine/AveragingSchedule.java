@@ -7,7 +7,7 @@ package io.sparkcnn.driver.engine;
  * agree, so k doubles (average less often), up to {@code maxBlocks}; above {@code high} they drift apart, so k
  * halves, down to 1. A round always ends on a block boundary, which a checkpoint's {@link Position} can name.
  */
-public record AveragingSchedule(int maxBlocks, double low, double high) {
+public record AveragingSchedule(int maxBlocks, double low, double high) implements java.io.Serializable {
     /** Every round one block of tau steps: the engine as it was before the adaptive option. */
     public static final AveragingSchedule FIXED = new AveragingSchedule(1, 0, Double.POSITIVE_INFINITY);
 

@@ -3,6 +3,7 @@ package io.sparkcnn.driver.engine;
 import io.sparkcnn.driver.shard.EpochBlocks;
 import io.sparkcnn.driver.shard.EpochShards;
 import io.sparkcnn.driver.shard.Sharder;
+import io.sparkcnn.driver.shard.WorkerShards;
 import io.sparkcnn.workers.data.BatchMaker;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.train.ModelState;
@@ -10,12 +11,16 @@ import io.sparkcnn.workers.train.NativeThreads;
 import io.sparkcnn.workers.train.NetworkCache;
 import io.sparkcnn.workers.train.NetworkSpec;
 import io.sparkcnn.workers.train.Networks;
+import io.sparkcnn.workers.train.TaskPhases;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import scala.reflect.ClassTag$;
 
 /**
  * Data-parallel minibatch SGD with parameter averaging, as in SparkNet: every round the driver broadcasts the
@@ -97,6 +102,9 @@ public final class AveragingTrainer {
     /** As above, with several listeners, each told of every event in their order (one concern each). */
     public TrainingResult fit(JavaRDD<LabeledImage> records, int recordCount, ModelState start, Position from,
                               int firstRoundBlocks, List<? extends TrainingListener> listeners) {
+        if (exchange == Exchange.BARRIER) {
+            checkBarrierFits();
+        }
         warmUp(records);
         // k: the blocks of tau steps the next round covers. Positions count blocks, so they mean the same whatever k.
         int k = averaging.clamp(firstRoundBlocks);
@@ -111,6 +119,22 @@ public final class AveragingTrainer {
             // The Spark UI groups an epoch's jobs (its setup, its rounds, then the listeners' validation) under one
             // name.
             sc.setJobGroup(jobGroup(epoch), String.format("epoch %d/%d", epoch, plan.epochs()), false);
+            if (exchange == Exchange.BARRIER) {
+                int first = epoch == from.epoch() ? from.block() : 0;
+                BarrierEpoch done = barrierEpoch(records, recordCount, epoch, first, state, k, rateScale,
+                        listenersNanos, listeners);
+                state = done.state();
+                k = done.nextRoundBlocks();
+                listenersNanos = done.listenersNanos();
+                history.add(done.stats());
+                for (TrainingListener l : listeners) {
+                    l.onEpochEnd(done.stats(), state);
+                }
+                if (stopRequested(listeners)) {
+                    break;
+                }
+                continue;
+            }
             sc.setJobDescription(String.format("epoch %d/%d: dealing the records into blocks", epoch, plan.epochs()));
             EpochShards dealt = EpochShards.deal(recordCount, plan.workers(), plan.seed(), epoch);
             EpochBlocks shards = Sharder.blocksFor(sc, records, dealt, plan.batchSizePerWorker(),
@@ -202,6 +226,109 @@ public final class AveragingTrainer {
         sc.clearJobGroup();
         sc.setJobDescription(null);
         return new TrainingResult(state, history);
+    }
+
+    /** A fresh secret for an epoch's mesh of workers, sent inside its tasks. */
+    private static byte[] token() {
+        byte[] token = new byte[32];
+        new SecureRandom().nextBytes(token);
+        return token;
+    }
+
+    /** What an epoch of the barrier exchange leaves for the next: its stats, state and k, the listeners' time. */
+    private record BarrierEpoch(EpochStats stats, ModelState state, int nextRoundBlocks, long listenersNanos) {}
+
+    /**
+     * The rest of an epoch from block {@code firstBlock} with the barrier exchange: one job, one task per worker
+     * that runs all the epoch's rounds and averages among the workers ({@link EpochTask}). The driver sees the
+     * epoch as one round: its listeners hear of it once, with the state at the epoch's end, and its stats sum the
+     * rounds inside (their slowest training steps, so that the overhead share means what it means for a round).
+     */
+    private BarrierEpoch barrierEpoch(JavaRDD<LabeledImage> records, int recordCount, int epoch, int firstBlock,
+                                      ModelState state, int k, double rateScale, long listenersNanos,
+                                      List<? extends TrainingListener> listeners) {
+        long epochStart = System.nanoTime();
+        sc.setJobDescription(String.format("epoch %d/%d: dealing the records into shards", epoch, plan.epochs()));
+        EpochShards dealt = EpochShards.deal(recordCount, plan.workers(), plan.seed(), epoch);
+        WorkerShards shards = Sharder.shardsFor(sc, records, dealt, plan.batchSizePerWorker(),
+                plan.averagingFrequency());
+        shards.writeShards();
+        double setupSeconds = (System.nanoTime() - epochStart) / 1e9;
+        int blocksInEpoch = shards.layout().blocksPerWorker();
+        sc.setJobDescription(String.format("epoch %d/%d, blocks %d-%d/%d, averaged among the workers (barrier)",
+                epoch, plan.epochs(), firstBlock + 1, blocksInEpoch, blocksInEpoch));
+        long roundStart = System.nanoTime();
+        // The schedule reads only the epoch and the global step, so its rates for the epoch's steps can go ahead.
+        double[] rates = new double[(blocksInEpoch - firstBlock) * plan.averagingFrequency() + 1];
+        for (int i = 0; i < rates.length; i++) {
+            rates[i] = schedule.rate(epoch, state.iterations() + (long) i) * rateScale;
+        }
+        Broadcast<ModelState> broadcast = sc.broadcast(state);
+        long submitted = System.nanoTime();
+        List<EpochTask.Outcome> outcomes = shards.records().rdd().barrier()
+                .mapPartitions(new EpochTask(broadcast, network, batchMaker, plan, averaging, epoch, firstBlock,
+                        blocksInEpoch, shards.layout().recordsPerBlock(), k, rates, token()), false,
+                        ClassTag$.MODULE$.apply(EpochTask.Outcome.class))
+                .toJavaRDD().collect();
+        long finished = System.nanoTime();
+        broadcast.destroy(false);
+        shards.release();
+        EpochTask.Outcome first = outcomes.stream().filter(o -> o.worker() == 0).findFirst().orElseThrow();
+        TaskPhases slowest = outcomes.stream().map(EpochTask.Outcome::phases)
+                .max(Comparator.comparingLong(TaskPhases::totalNanos)).orElse(TaskPhases.NONE);
+        List<EpochTask.Round> rounds = first.rounds();
+        EpochTask.Round last = rounds.get(rounds.size() - 1);
+        if (first.diverged()) {
+            throw new DivergedException(epoch, last.firstBlock() + 1, last.firstBlock() + last.blocks(),
+                    last.meanLoss(), " (the barrier exchange stops there: it has no driver between its rounds to"
+                    + " roll back)");
+        }
+        long examples = 0;
+        long minibatches = 0;
+        double lossSum = 0;
+        long maxTrainNanos = 0;
+        for (EpochTask.Round r : rounds) {
+            examples += r.examples();
+            minibatches += r.minibatches();
+            lossSum += r.meanLoss() * r.minibatches();
+            maxTrainNanos += r.maxTrainNanos();
+        }
+        long ended = System.nanoTime();
+        RoundPhases phases = new RoundPhases((submitted - roundStart) + (ended - finished), finished - submitted, 0,
+                0, listenersNanos, slowest);
+        RoundStats stats = new RoundStats(epoch, plan.epochs(), blocksInEpoch, blocksInEpoch,
+                rounds.stream().mapToInt(EpochTask.Round::workers).max().orElse(0), examples,
+                minibatches == 0 ? Double.NaN : lossSum / minibatches, ended - roundStart, maxTrainNanos,
+                4L * (state.params().length + state.updaterState().length), rounds.get(0).learningRate(),
+                blocksInEpoch - firstBlock, last.spread(), first.nextRoundBlocks(), phases);
+        long listening = System.nanoTime();
+        for (TrainingListener l : listeners) {
+            l.onRound(stats, first.state(), new Position(epoch + 1, 0));
+        }
+        long listened = System.nanoTime() - listening;
+        EpochStats epochStats = new EpochStats(epoch, rounds.size(), examples,
+                minibatches == 0 ? Double.NaN : lossSum / minibatches, (System.nanoTime() - epochStart) / 1e9,
+                setupSeconds, stats.overheadShare());
+        return new BarrierEpoch(epochStats, first.state(), first.nextRoundBlocks(), listened);
+    }
+
+    /**
+     * The barrier exchange's limits, checked before any job: it has no driver between rounds to roll a diverged one
+     * back, and its workers' mesh ({@code PeerMesh}) sends the changes unencrypted, so it is refused where Spark's
+     * own traffic is encrypted.
+     */
+    private void checkBarrierFits() {
+        if (onDivergence.rollback()) {
+            throw new IllegalArgumentException("training.on-divergence = rollback needs the driver between rounds,"
+                    + " which training.exchange = barrier does not have: use 'stop' with it, or the 'tree' exchange.");
+        }
+        if (sc.getConf().getBoolean("spark.network.crypto.enabled", false)
+                || sc.getConf().getBoolean("spark.ssl.enabled", false)) {
+            throw new IllegalArgumentException("training.exchange = barrier sends the workers' changes between the"
+                    + " executors over plain TCP, and this cluster encrypts Spark's traffic"
+                    + " (spark.network.crypto.enabled or spark.ssl.enabled): use training.exchange = tree or"
+                    + " all-reduce, which move them through Spark.");
+        }
     }
 
     private static boolean stopRequested(List<? extends TrainingListener> listeners) {

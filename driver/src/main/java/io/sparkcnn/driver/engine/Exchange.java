@@ -38,6 +38,21 @@ public enum Exchange implements ParamChoice {
         ParameterAverage sum(JavaRDD<RoundResult> results) {
             return SlicedAllReduce.sum(results);
         }
+    },
+
+    /**
+     * No sum on the driver: every worker runs the whole epoch in one task and the workers average among themselves
+     * at the end of each round through Spark's barrier execution ({@link EpochTask}), in partition order, so it
+     * gives {@link #TREE}'s bits. The driver sees the state once an epoch, so checkpoints, validation and an EMA of
+     * the weights follow epochs; the all-gather moves every worker's change to every worker through the driver's
+     * RPC, so it suits states of tens of MB, not hundreds.
+     */
+    BARRIER {
+        @Override
+        ParameterAverage sum(JavaRDD<RoundResult> results) {
+            throw new IllegalStateException("the barrier exchange sums inside the epoch's tasks (EpochTask), not"
+                    + " on the driver");
+        }
     };
 
     abstract ParameterAverage sum(JavaRDD<RoundResult> results);

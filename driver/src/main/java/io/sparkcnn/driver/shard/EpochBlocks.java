@@ -1,8 +1,6 @@
 package io.sparkcnn.driver.shard;
 
 import io.sparkcnn.workers.data.LabeledImage;
-import org.apache.spark.ShuffleDependency;
-import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
@@ -45,36 +43,13 @@ public final class EpochBlocks {
                 .toJavaRDD();
     }
 
-    /**
-     * Runs the shuffle's map stage now, one pass over the records that writes every block to the executors'
-     * disks, so that the epoch's setup is timed apart from its rounds and its first round costs what the others
-     * do. The rounds' jobs then find the map output and skip the stage; an executor lost later makes Spark run the
-     * lost map tasks again, as it would have without this. {@code submitMapStage} is Spark's own way to run just a
-     * map stage (adaptive query execution uses it); it is internal to Spark, hence the call through Java.
-     */
+    /** Runs the shuffle's map stage now (see {@link EpochShuffle#writeMapOutput}). */
     public void writeBlocks() {
-        try {
-            shuffled.context().submitMapStage(dependency()).get();
-        } catch (SparkException e) {
-            // As a round's job does when Spark gives up (the task's own error is the cause).
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        EpochShuffle.writeMapOutput(shuffled);
     }
 
-    private ShuffleDependency<?, ?, ?> dependency() {
-        return (ShuffleDependency<?, ?, ?>) shuffled.rdd().dependencies().head();
-    }
-
-    /**
-     * Deletes the epoch's shuffle files and its broadcast now, rather than when the driver's garbage collector
-     * happens to collect this RDD: with data larger than memory every epoch writes the whole training set to the
-     * executors' disks, and the ContextCleaner's periodic collection runs only every 30 minutes by default.
-     */
+    /** Deletes the epoch's shuffle files and its broadcast now (see {@link EpochShuffle#release}). */
     public void release() {
-        int shuffleId = dependency().shuffleId();
-        if (shuffled.context().cleaner().isDefined()) {
-            shuffled.context().cleaner().get().doCleanupShuffle(shuffleId, false);
-        }
-        dealt.destroy(false);
+        EpochShuffle.release(shuffled, dealt);
     }
 }

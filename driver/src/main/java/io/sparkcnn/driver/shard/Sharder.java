@@ -26,6 +26,48 @@ public final class Sharder {
                 .repartitionAndSortWithinPartitions(new ByBlock(layout)), layout, dealt);
     }
 
+    /**
+     * The epoch's shards for the barrier exchange, one partition per worker ({@link WorkerShards}), in blocks of
+     * {@code batchSize * stepsPerBlock} records like {@link #blocksFor}.
+     */
+    public static WorkerShards shardsFor(JavaSparkContext sc, JavaRDD<LabeledImage> records, EpochShards shards,
+                                         int batchSize, int stepsPerBlock) {
+        BlockLayout layout = BlockLayout.of(shards.ranges(), batchSize, stepsPerBlock);
+        Broadcast<EpochShards> dealt = sc.broadcast(shards);
+        return new WorkerShards(records
+                .mapToPair(r -> new Tuple2<>(dealt.value().positionOf(r.id()), r))
+                .repartitionAndSortWithinPartitions(new ByWorker(shards.ranges())), layout, dealt);
+    }
+
+    /** Sends a global position to its worker. */
+    static final class ByWorker extends Partitioner {
+        private final ShardRanges ranges;
+
+        ByWorker(ShardRanges ranges) {
+            this.ranges = ranges;
+        }
+
+        @Override
+        public int numPartitions() {
+            return ranges.partitions();
+        }
+
+        @Override
+        public int getPartition(Object position) {
+            return ranges.partitionOf((Integer) position);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof ByWorker w && w.ranges.equals(ranges);
+        }
+
+        @Override
+        public int hashCode() {
+            return ranges.hashCode();
+        }
+    }
+
     /** Sends a global position to its worker's block. */
     static final class ByBlock extends Partitioner {
         private final BlockLayout layout;

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkcnn.driver.shard.EpochShards;
-import io.sparkcnn.workers.data.IdxImages;
-import io.sparkcnn.workers.data.IdxReader;
 import io.sparkcnn.workers.data.ImageShape;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.data.Minibatches;
@@ -56,13 +54,7 @@ class AveragingTrainerSpec {
     @BeforeAll
     static void startSpark(@TempDir Path tmp) {
         // Seeded synthetic images in Fashion-MNIST's IDX form, read as a job reads the real files.
-        SyntheticIdx.Written data = SyntheticIdx.write(tmp, 600, 18L);
-        IdxImages images = IdxReader.readImages(data.images().toString(), new Configuration());
-        byte[] labels = IdxReader.readLabels(data.labels().toString(), new Configuration(), 10);
-        records = new ArrayList<>();
-        for (int i = 0; i < 600; i++) {
-            records.add(new LabeledImage(i, labels[i], images.image(i)));
-        }
+        records = SyntheticIdx.records(tmp, 600, 18L);
         sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("AveragingTrainerSpec")
                 .set("spark.ui.enabled", "false"));
     }

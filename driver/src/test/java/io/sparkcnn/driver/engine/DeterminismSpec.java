@@ -3,8 +3,6 @@ package io.sparkcnn.driver.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkcnn.workers.data.IdxImages;
-import io.sparkcnn.workers.data.IdxReader;
 import io.sparkcnn.workers.data.ImageShape;
 import io.sparkcnn.workers.data.LabeledImage;
 import io.sparkcnn.workers.data.RawBatches;
@@ -68,13 +66,7 @@ class DeterminismSpec {
         // Before the first ND4J call, so that this JVM runs the oneDNN build the jobs use.
         NativeBackend.select();
         // Seeded synthetic images in Fashion-MNIST's IDX form, read as a job reads the real files.
-        SyntheticIdx.Written data = SyntheticIdx.write(tmp, 1280, 18L);
-        IdxImages images = IdxReader.readImages(data.images().toString(), new Configuration());
-        byte[] labels = IdxReader.readLabels(data.labels().toString(), new Configuration(), 10);
-        records = new ArrayList<>();
-        for (int i = 0; i < 1280; i++) {
-            records.add(new LabeledImage(i, labels[i], images.image(i)));
-        }
+        records = SyntheticIdx.records(tmp, 1280, 18L);
         sc = new JavaSparkContext(new SparkConf().setMaster("local[4]").setAppName("DeterminismSpec")
                 .set("spark.ui.enabled", "false"));
         MultiLayerNetwork net = new MultiLayerNetwork(leNet5ChannelsLast());

@@ -138,6 +138,7 @@ class ExchangeSpec {
         assertEquals("tree", Exchange.TREE.word());
         assertEquals("tree-arrival-order", Exchange.TREE_ARRIVAL_ORDER.word());
         assertEquals("all-reduce", Exchange.ALL_REDUCE.word());
+        assertEquals("barrier", Exchange.BARRIER.word());
     }
 
     /** The bytes of the task results the driver received (what the result tasks sent it), job by job. */

@@ -431,6 +431,17 @@ public final class JobConfig {
                         + " (training.epochs = " + t.epochs() + "), so the average would never start.");
             }
         }
+        if (r.valid(JobKeys.TRAINING_EXCHANGE) && t.exchange() == Exchange.BARRIER) {
+            if (r.valid(JobKeys.TRAINING_EMA_DECAY) && t.emaDecay() > 0) {
+                r.problems.add("training.ema.decay: the EMA follows the averaged weights of every round, which the"
+                        + " driver never sees with training.exchange = barrier (the workers average among"
+                        + " themselves); use 'tree' or 'all-reduce' with an EMA, or set training.ema.decay = 0.");
+            }
+            if (r.valid(JobKeys.TRAINING_ON_DIVERGENCE) && t.onDivergence() == DivergenceAction.ROLLBACK) {
+                r.problems.add("training.on-divergence: 'rollback' needs the driver between rounds, which"
+                        + " training.exchange = barrier does not have; use 'stop' with it, or the 'tree' exchange.");
+            }
+        }
         requireAlphaWithP(r, config, JobKeys.TRAINING_MIXUP_ALPHA, JobKeys.TRAINING_MIXUP_P);
         requireAlphaWithP(r, config, JobKeys.TRAINING_CUTMIX_ALPHA, JobKeys.TRAINING_CUTMIX_P);
         if (m.channelsLast() && r.valid(JobKeys.MODEL_ARCHITECTURE) && m.architecture() != Architecture.LENET5) {

@@ -156,7 +156,12 @@ public final class JobKeys {
                     + " the last bits; kept to measure what the ordering costs) or 'all-reduce' (each worker's result"
                     + " cut into one slice per worker and each slice summed by one task through the shuffle, so the"
                     + " driver receives one state per round whatever the number of workers; in partition order,"
-                    + " like 'tree')."));
+                    + " like 'tree') or 'barrier' (one Spark barrier task per worker for a whole epoch, the workers"
+                    + " averaging among themselves after every round through an all-gather: no task launch,"
+                    + " broadcast or first-minibatch wait per round, the tree's parameters bit for bit; the driver"
+                    + " sees the state once an epoch, so checkpoints and listeners follow epochs, training.ema.decay and"
+                    + " training.on-divergence = rollback are refused, and each round's all-gather, every worker's"
+                    + " change in one RPC message, must fit in spark.rpc.message.maxSize)."));
     public static final Param<Integer> TRAINING_ADAPTIVE_MAX_MULTIPLE = declare(Param.integer(
             "training.adaptive-averaging.max-multiple", 8, "For 'adaptive': the largest k, a power of two.",
             powerOfTwo()));

@@ -249,6 +249,20 @@ class JobConfigTest {
     }
 
     @Test
+    void theBarrierExchangeRefusesAnEmaAndRollbackNamingTheKeysBeforeAnyJob() {
+        assertEquals(io.sparkcnn.driver.engine.Exchange.BARRIER, JobConfig.load(LENET5,
+                List.of("training.exchange=barrier")).training().exchange());
+        ConfigError ema = assertThrows(ConfigError.class, () -> JobConfig.load(LENET5, List.of(
+                "training.exchange=barrier", "training.ema.decay=0.999")));
+        assertTrue(ema.getMessage().contains("training.ema.decay: the EMA follows the averaged weights of every"
+                + " round"), ema.getMessage());
+        ConfigError rollback = assertThrows(ConfigError.class, () -> JobConfig.load(LENET5, List.of(
+                "training.exchange=barrier", "training.on-divergence=rollback")));
+        assertTrue(rollback.getMessage().contains("training.on-divergence: 'rollback' needs the driver between"
+                + " rounds"), rollback.getMessage());
+    }
+
+    @Test
     void testTimeAugmentationIsOffByDefaultAndAnUnknownModeIsRefusedNamingTheKeyAndTheModes() {
         assertEquals(io.sparkcnn.workers.augment.TestTimeAugmentation.NONE,
                 JobConfig.load(LENET5, List.of()).data().testTimeAugment(), "off: today's single view");

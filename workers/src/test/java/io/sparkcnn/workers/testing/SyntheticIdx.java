@@ -1,13 +1,19 @@
 package io.sparkcnn.workers.testing;
 
+import io.sparkcnn.workers.data.IdxImages;
+import io.sparkcnn.workers.data.IdxReader;
+import io.sparkcnn.workers.data.LabeledImage;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.zip.GZIPOutputStream;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * Seeded synthetic images in Fashion-MNIST's form (gzipped IDX files of 28x28 grey images and their labels, ten
@@ -67,5 +73,17 @@ public final class SyntheticIdx {
             }
             out.write(body);
         }
+    }
+
+    /** {@link #write}, then the records read back as a job reads the real files: ids 0 to count - 1. */
+    public static List<LabeledImage> records(Path dir, int count, long seed) {
+        Written data = write(dir, count, seed);
+        IdxImages images = IdxReader.readImages(data.images().toString(), new Configuration());
+        byte[] labels = IdxReader.readLabels(data.labels().toString(), new Configuration(), CLASSES);
+        List<LabeledImage> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            records.add(new LabeledImage(i, labels[i], images.image(i)));
+        }
+        return records;
     }
 }

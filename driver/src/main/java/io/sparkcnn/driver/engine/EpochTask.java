@@ -1,0 +1,188 @@
+package io.sparkcnn.driver.engine;
+
+import io.sparkcnn.workers.Seeds;
+import io.sparkcnn.workers.data.BatchMaker;
+import io.sparkcnn.workers.data.LabeledImage;
+import io.sparkcnn.workers.exchange.PeerMesh;
+import io.sparkcnn.workers.exchange.RoundResultCodec;
+import io.sparkcnn.workers.train.LocalTrainer;
+import io.sparkcnn.workers.train.ModelState;
+import io.sparkcnn.workers.train.NativeThreads;
+import io.sparkcnn.workers.train.NetworkCache;
+import io.sparkcnn.workers.train.NetworkSpec;
+import io.sparkcnn.workers.train.RoundResult;
+import io.sparkcnn.workers.train.TaskPhases;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import scala.collection.JavaConverters;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * One worker's task for the rest of an epoch with the barrier exchange ({@link Exchange#BARRIER}): the worker runs
+ * every round of the epoch itself. A round ends in an all-gather that hands every worker every worker's change
+ * ({@link PeerMesh}, connected once an epoch through Spark's barrier); each worker then sums them in partition
+ * order and averages with the driver's own code ({@link ParameterAverage}), so every worker holds the same bits the tree exchange's driver would, and starts the
+ * next round from them. What a round of the other exchanges pays again and again (a job and its task launch, the
+ * state's broadcast, the wait for a round's first minibatch) is paid once an epoch. The seeds are the other
+ * exchanges' (the round's first block, the worker), so the run gives the tree's parameters bit for bit.
+ */
+final class EpochTask extends AbstractFunction1<scala.collection.Iterator<LabeledImage>,
+        scala.collection.Iterator<EpochTask.Outcome>> implements Serializable {
+
+    /** One round inside the task, as every worker saw it: the same on all of them. */
+    record Round(int firstBlock, int blocks, int workers, long examples, int minibatches, double meanLoss,
+                 long maxTrainNanos, double spread, double learningRate, long exchangeNanos, long averagingNanos)
+            implements Serializable {}
+
+    /**
+     * What a worker's task returns: the rounds, the state after the last of them (worker 0 only: every worker holds
+     * the same), the blocks the schedule chose for the next round, where this task's time went summed over its
+     * rounds (the all-gather and the worker's average as the partial sum), and whether a round diverged (it is then
+     * the last round, and the state is the one before it).
+     */
+    record Outcome(int worker, List<Round> rounds, ModelState state, int nextRoundBlocks, TaskPhases phases,
+                   boolean diverged) implements Serializable {}
+
+    private final Broadcast<ModelState> start;
+    private final NetworkSpec network;
+    private final BatchMaker batchMaker;
+    private final TrainingPlan plan;
+    private final AveragingSchedule averaging;
+    private final int epoch;
+    private final int firstBlock;
+    private final int blocksInEpoch;
+    private final int recordsPerBlock;
+    private final int firstRoundBlocks;
+    /** The learning rate at each global step from the start state's on, as the driver's schedule gives it. */
+    private final double[] rates;
+    /** The epoch's secret that opens every connection of the workers' mesh ({@link PeerMesh}). */
+    private final byte[] token;
+
+    EpochTask(Broadcast<ModelState> start, NetworkSpec network, BatchMaker batchMaker, TrainingPlan plan,
+              AveragingSchedule averaging, int epoch, int firstBlock, int blocksInEpoch, int recordsPerBlock,
+              int firstRoundBlocks, double[] rates, byte[] token) {
+        this.start = start;
+        this.network = network;
+        this.batchMaker = batchMaker;
+        this.plan = plan;
+        this.averaging = averaging;
+        this.epoch = epoch;
+        this.firstBlock = firstBlock;
+        this.blocksInEpoch = blocksInEpoch;
+        this.recordsPerBlock = recordsPerBlock;
+        this.firstRoundBlocks = firstRoundBlocks;
+        this.rates = rates;
+        this.token = token;
+    }
+
+    @Override
+    public scala.collection.Iterator<Outcome> apply(scala.collection.Iterator<LabeledImage> shard) {
+        long began = System.nanoTime();
+        BarrierTaskContext context = BarrierTaskContext.get();
+        int worker = context.partitionId();
+        NativeThreads.limitTo(context.cpus());
+        Iterator<LabeledImage> records = JavaConverters.asJavaIteratorConverter(shard).asJava();
+        // A run resumed inside the epoch starts at a block boundary: the blocks before it were trained on already.
+        for (long skip = (long) firstBlock * recordsPerBlock; skip > 0 && records.hasNext(); skip--) {
+            records.next();
+        }
+        Iterator<DataSet> batches = batchMaker.trainingMinibatches(records, plan.batchSizePerWorker(), plan.seed(),
+                epoch, firstBlock, plan.averagingFrequency(), worker);
+        // Spark's own all-gather, once an epoch, tells every worker where the others listen (see PeerMesh).
+        String host = hostOf(context.getTaskInfos()[worker].address());
+        try (PeerMesh.Listening listening = PeerMesh.listen(host);
+             PeerMesh mesh = listening.connect(worker, List.of(context.allGather(listening.address())), token,
+                     context::isInterrupted)) {
+            Outcome outcome = NetworkCache.withNetwork(network, net -> {
+                long fetching = System.nanoTime();
+                ModelState state = start.value();
+                long fetchNanos = System.nanoTime() - fetching;
+                long baseIteration = state.iterations();
+                List<Round> rounds = new ArrayList<>();
+                Phases sum = new Phases();
+                int k = firstRoundBlocks;
+                boolean diverged = false;
+                for (int block = firstBlock; block < blocksInEpoch && !diverged; ) {
+                    int blocks = Math.min(k, blocksInEpoch - block);
+                    int end = block + blocks;
+                    Nd4j.getRandom().setSeed(Seeds.of(plan.seed(), "worker-step", epoch, block, worker));
+                    double rate = rates[Math.toIntExact(state.iterations() - baseIteration)];
+                    Optional<RoundResult> mine = LocalTrainer.train(net, state, batches,
+                            blocks * plan.averagingFrequency(), rate);
+                    mine.ifPresent(r -> sum.add(r.phases()));
+                    long gathering = System.nanoTime();
+                    List<byte[]> all = mesh.allGather(mine.map(RoundResultCodec::encode).orElse(new byte[0]));
+                    // Summed in worker order, as the tree's driver sums the partitions: the same bits on every worker.
+                    ParameterAverage average = new ParameterAverage();
+                    for (int w = 0; w < all.size(); w++) {
+                        if (w == worker) {
+                            mine.ifPresent(average::add);
+                        } else if (all.get(w).length > 0) {
+                            average.add(RoundResultCodec.decode(all.get(w)));
+                        }
+                    }
+                    long gathered = System.nanoTime();
+                    double spread = average.relativeSpread();
+                    ModelState next = average.averageInPlace(state);
+                    diverged = (!Double.isFinite(average.meanLoss()) && average.minibatches() > 0)
+                            || !DivergencePolicy.finite(next.params()) || !DivergencePolicy.finite(next.updaterState());
+                    long done = System.nanoTime();
+                    sum.exchange(gathered - gathering, done - gathered);
+                    rounds.add(new Round(block, blocks, average.workers(), average.examples(), average.minibatches(),
+                            average.meanLoss(), average.maxTrainNanos(), spread, rate, gathered - gathering,
+                            done - gathered));
+                    if (!diverged) {
+                        state = end == blocksInEpoch ? next.atEpoch(epoch) : next;
+                        k = averaging.next(k, spread);
+                        block = end;
+                    }
+                }
+                return new Outcome(worker, worker == 0 ? rounds : List.of(), worker == 0 ? state : null, k,
+                        sum.total(fetchNanos, System.nanoTime() - began), diverged);
+            });
+            return JavaConverters.asScalaIteratorConverter(List.of(outcome).iterator()).asScala();
+        } finally {
+            BatchMaker.close(batches);
+        }
+    }
+
+    /** The host of a barrier task's {@code host:port} address. */
+    private static String hostOf(String address) {
+        int colon = address.lastIndexOf(':');
+        return colon < 0 ? address : address.substring(0, colon);
+    }
+
+    /** This task's phases summed over its rounds. */
+    private static final class Phases {
+        private long load;
+        private long firstBatch;
+        private long steps;
+        private long batchWait;
+        private long result;
+        private long exchange;
+
+        void add(TaskPhases p) {
+            load += p.stateLoadNanos();
+            firstBatch += p.firstBatchNanos();
+            steps += p.stepNanos();
+            batchWait += p.batchWaitNanos();
+            result += p.resultNanos();
+        }
+
+        void exchange(long gatherNanos, long averageNanos) {
+            exchange += gatherNanos + averageNanos;
+        }
+
+        TaskPhases total(long fetchNanos, long taskNanos) {
+            return new TaskPhases(fetchNanos, load, firstBatch, steps, batchWait, result, exchange,
+                    Math.max(0, taskNanos - exchange));
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.sparkcnn.workers.exchange;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkcnn.workers.train.ModelState;
+import io.sparkcnn.workers.train.RoundResult;
+import io.sparkcnn.workers.train.TaskPhases;
+import java.io.DataOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The workers' mesh on loopback, three workers as three threads, and the codec of what it carries. */
+class PeerMeshTest {
+    private static final byte[] TOKEN = "a secret of this stage, 32 bytes".getBytes();
+
+    private static byte[] message(int worker, int round) {
+        // Sizes from nothing (a worker whose shard ran out) to 3 MB, far above any socket buffer.
+        int size = (worker + round) % 3 == 0 ? 0 : 1_000_000 * worker + 17 * round;
+        byte[] b = new byte[size];
+        new Random(31L * worker + round).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void everyWorkerGetsEveryWorkersMessageInWorkerOrderRoundAfterRound() throws Exception {
+        int n = 3;
+        List<PeerMesh.Listening> listening = new ArrayList<>();
+        List<String> addresses = new ArrayList<>();
+        for (int w = 0; w < n; w++) {
+            listening.add(PeerMesh.listen("127.0.0.1"));
+            addresses.add(listening.get(w).address());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<List<List<byte[]>>>> workers = new ArrayList<>();
+            for (int w = 0; w < n; w++) {
+                int me = w;
+                workers.add(pool.submit(() -> {
+                    List<List<byte[]>> rounds = new ArrayList<>();
+                    try (PeerMesh mesh = listening.get(me).connect(me, addresses, TOKEN, () -> false)) {
+                        for (int round = 0; round < 4; round++) {
+                            rounds.add(mesh.allGather(message(me, round)));
+                        }
+                    }
+                    return rounds;
+                }));
+            }
+            for (int w = 0; w < n; w++) {
+                List<List<byte[]>> rounds = workers.get(w).get(60, TimeUnit.SECONDS);
+                for (int round = 0; round < 4; round++) {
+                    for (int from = 0; from < n; from++) {
+                        assertArrayEquals(message(from, round), rounds.get(round).get(from),
+                                "worker " + w + ", round " + round + ", from worker " + from);
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            listening.forEach(PeerMesh.Listening::close);
+        }
+    }
+
+    @Test
+    void aConnectionWithoutTheStagesTokenIsRefused() throws Exception {
+        PeerMesh.Listening worker0 = PeerMesh.listen("127.0.0.1");
+        String address = worker0.address();
+        int port = Integer.parseInt(address.substring(address.indexOf(':') + 1));
+        // "Worker 1" is a bare server socket, so that worker 0's own connection out to it succeeds; what connects to
+        // worker 0 is a stranger with the wrong token.
+        try (ServerSocket peer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             Socket stranger = new Socket("127.0.0.1", port)) {
+            DataOutputStream out = new DataOutputStream(stranger.getOutputStream());
+            out.write(new byte[TOKEN.length]);
+            out.writeInt(1);
+            out.flush();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> worker0.connect(0,
+                    List.of(address, "127.0.0.1:" + peer.getLocalPort()), TOKEN, () -> false));
+            assertTrue(e.getMessage().contains("without this stage's token"), e.getMessage());
+        } finally {
+            worker0.close();
+        }
+    }
+
+    @Test
+    void aWorkerThatGoesAwayMidRoundFailsTheOthersNamingIt() throws Exception {
+        List<PeerMesh.Listening> listening = List.of(PeerMesh.listen("127.0.0.1"), PeerMesh.listen("127.0.0.1"));
+        List<String> addresses = List.of(listening.get(0).address(), listening.get(1).address());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> leaving = pool.submit(() -> {
+                listening.get(1).connect(1, addresses, TOKEN, () -> false).close();
+                return null;
+            });
+            Future<RuntimeException> staying = pool.submit(() -> {
+                try (PeerMesh mesh = listening.get(0).connect(0, addresses, TOKEN, () -> false)) {
+                    leaving.get();
+                    return assertThrows(RuntimeException.class, () -> mesh.allGather(new byte[100]));
+                }
+            });
+            RuntimeException e = staying.get(60, TimeUnit.SECONDS);
+            String message = e.getMessage() + " / " + e.getCause();
+            assertTrue(message.contains("worker 1") || message.contains("other workers"), message);
+        } finally {
+            pool.shutdownNow();
+            listening.forEach(PeerMesh.Listening::close);
+        }
+    }
+
+    @Test
+    void theCodecGivesBackTheResultBitForBit() {
+        float[] params = {1.5f, -0f, Float.MIN_VALUE, Float.NaN, -3e38f};
+        float[] state = new float[70_001];
+        for (int i = 0; i < state.length; i++) {
+            state[i] = Float.intBitsToFloat(0x3f000000 + i * 97);
+        }
+        RoundResult r = new RoundResult(new ModelState(params, state, 1234, 5), 96, 3, 4.25, 123_456,
+                new TaskPhases(1, 2, 3, 4, 5, 6, 7, 8));
+        RoundResult back = RoundResultCodec.decode(RoundResultCodec.encode(r));
+        assertArrayEquals(params, back.state().params());
+        assertArrayEquals(state, back.state().updaterState());
+        assertEquals(r.state().iterations(), back.state().iterations());
+        assertEquals(r.state().epochs(), back.state().epochs());
+        assertEquals(r.examples(), back.examples());
+        assertEquals(r.minibatches(), back.minibatches());
+        assertEquals(r.lossSum(), back.lossSum());
+        assertEquals(r.trainNanos(), back.trainNanos());
+        assertEquals(r.phases(), back.phases());
+        assertThrows(IllegalArgumentException.class, () -> RoundResultCodec.decode(new byte[8]),
+                "something that is not a result");
+    }
+}
