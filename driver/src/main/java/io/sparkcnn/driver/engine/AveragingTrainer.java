@@ -267,7 +267,7 @@ public final class AveragingTrainer {
         long submitted = System.nanoTime();
         List<EpochTask.Outcome> outcomes = shards.records().rdd().barrier()
                 .mapPartitions(new EpochTask(broadcast, network, batchMaker, plan, averaging, epoch, firstBlock,
-                        blocksInEpoch, shards.layout().recordsPerBlock(), k, rates, token()), false,
+                        blocksInEpoch, shards.layout().recordsPerBlock(), k, rates, token(), sparkEncrypts()), false,
                         ClassTag$.MODULE$.apply(EpochTask.Outcome.class))
                 .toJavaRDD().collect();
         long finished = System.nanoTime();
@@ -313,22 +313,23 @@ public final class AveragingTrainer {
     }
 
     /**
-     * The barrier exchange's limits, checked before any job: it has no driver between rounds to roll a diverged one
-     * back, and its workers' mesh ({@code PeerMesh}) sends the changes unencrypted, so it is refused where Spark's
-     * own traffic is encrypted.
+     * The barrier exchange's limit, checked before any job: it has no driver between rounds to roll a diverged one
+     * back.
      */
     private void checkBarrierFits() {
         if (onDivergence.rollback()) {
             throw new IllegalArgumentException("training.on-divergence = rollback needs the driver between rounds,"
                     + " which training.exchange = barrier does not have: use 'stop' with it, or the 'tree' exchange.");
         }
-        if (sc.getConf().getBoolean("spark.network.crypto.enabled", false)
-                || sc.getConf().getBoolean("spark.ssl.enabled", false)) {
-            throw new IllegalArgumentException("training.exchange = barrier sends the workers' changes between the"
-                    + " executors over plain TCP, and this cluster encrypts Spark's traffic"
-                    + " (spark.network.crypto.enabled or spark.ssl.enabled): use training.exchange = tree or"
-                    + " all-reduce, which move them through Spark.");
-        }
+    }
+
+    /**
+     * Whether this job's Spark encrypts its own traffic, and so the barrier exchange's mesh must seal its messages
+     * too: they would otherwise be the one part of the job that crosses the network in the clear.
+     */
+    private boolean sparkEncrypts() {
+        return sc.getConf().getBoolean("spark.network.crypto.enabled", false)
+                || sc.getConf().getBoolean("spark.ssl.enabled", false);
     }
 
     private static boolean stopRequested(List<? extends TrainingListener> listeners) {

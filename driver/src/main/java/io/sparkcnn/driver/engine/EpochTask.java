@@ -64,10 +64,12 @@ final class EpochTask extends AbstractFunction1<scala.collection.Iterator<Labele
     private final double[] rates;
     /** The epoch's secret that opens every connection of the workers' mesh ({@link PeerMesh}). */
     private final byte[] token;
+    /** Whether the mesh seals its messages (ChaCha20-Poly1305 under the token): where Spark encrypts its own traffic. */
+    private final boolean encrypt;
 
     EpochTask(Broadcast<ModelState> start, NetworkSpec network, BatchMaker batchMaker, TrainingPlan plan,
               AveragingSchedule averaging, int epoch, int firstBlock, int blocksInEpoch, int recordsPerBlock,
-              int firstRoundBlocks, double[] rates, byte[] token) {
+              int firstRoundBlocks, double[] rates, byte[] token, boolean encrypt) {
         this.start = start;
         this.network = network;
         this.batchMaker = batchMaker;
@@ -80,6 +82,7 @@ final class EpochTask extends AbstractFunction1<scala.collection.Iterator<Labele
         this.firstRoundBlocks = firstRoundBlocks;
         this.rates = rates;
         this.token = token;
+        this.encrypt = encrypt;
     }
 
     @Override
@@ -99,7 +102,7 @@ final class EpochTask extends AbstractFunction1<scala.collection.Iterator<Labele
         String host = hostOf(context.getTaskInfos()[worker].address());
         try (PeerMesh.Listening listening = PeerMesh.listen(host);
              PeerMesh mesh = listening.connect(worker, List.of(context.allGather(listening.address())), token,
-                     context::isInterrupted)) {
+                     encrypt, context::isInterrupted)) {
             Outcome outcome = NetworkCache.withNetwork(network, net -> {
                 long fetching = System.nanoTime();
                 ModelState state = start.value();

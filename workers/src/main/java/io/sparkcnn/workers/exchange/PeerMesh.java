@@ -11,6 +11,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +22,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A full mesh of TCP connections among the workers of one barrier stage, over which each round's changes go from
@@ -30,8 +36,11 @@ import java.util.function.BooleanSupplier;
  * gathers the addresses, the framework moves the tensors.
  *
  * <p>Every connection starts with the stage's token, which the driver sent inside the task (Spark's authenticated
- * channel): a connection without it is refused. The bytes themselves are not encrypted, which is why the engine
- * refuses this exchange when Spark's network encryption is on. A read waits at most a second at a time and then
+ * channel): a connection without it is refused. With {@code encrypt} (the engine sets it where Spark encrypts its
+ * own traffic) every message is sealed with ChaCha20-Poly1305 under that token as the key, each with its own nonce
+ * (sender, receiver, message number), so a message read, changed or replayed on the way fails its check.
+ * ChaCha20-Poly1305 rather than AES-GCM because the JDK's AES-GCM without AVX-512 ran at 44 MB/s on these machines
+ * against 150 MB/s (a 5.2 MB LeNet-5 change: 118 ms against 34 ms each way). A read waits at most a second at a time and then
  * asks {@code cancelled}, so that a task Spark kills (a peer failed) stops waiting for a peer that is gone.
  */
 public final class PeerMesh implements AutoCloseable {
@@ -44,14 +53,22 @@ public final class PeerMesh implements AutoCloseable {
     private final DataInputStream[] from;
     private final BooleanSupplier cancelled;
     private final ExecutorService receivers;
+    /** The key of the sealed messages, or null when they go as they are. */
+    private final SecretKeySpec key;
+    /** The messages sent to and received from each peer so far: the nonces' message numbers. */
+    private final int[] sent;
+    private final int[] received;
 
     private PeerMesh(int me, List<Socket> sockets, DataOutputStream[] to, DataInputStream[] from,
-                     BooleanSupplier cancelled) {
+                     BooleanSupplier cancelled, SecretKeySpec key) {
         this.me = me;
         this.sockets = sockets;
         this.to = to;
         this.from = from;
         this.cancelled = cancelled;
+        this.key = key;
+        this.sent = new int[to.length];
+        this.received = new int[to.length];
         this.receivers = Executors.newFixedThreadPool(Math.max(1, to.length - 1), r -> {
             Thread t = new Thread(r, "peer-mesh-receiver");
             t.setDaemon(true);
@@ -88,9 +105,11 @@ public final class PeerMesh implements AutoCloseable {
 
         /**
          * Connects worker {@code me} to every other of {@code addresses} (index = worker) and accepts their
-         * connections, each introduced by {@code token} and the worker's index.
+         * connections, each introduced by {@code token} and the worker's index; with {@code encrypt}, the messages
+         * are sealed with {@code token} as their key (32 bytes).
          */
-        public PeerMesh connect(int me, List<String> addresses, byte[] token, BooleanSupplier cancelled) {
+        public PeerMesh connect(int me, List<String> addresses, byte[] token, boolean encrypt,
+                                BooleanSupplier cancelled) {
             int n = addresses.size();
             DataOutputStream[] to = new DataOutputStream[n];
             DataInputStream[] from = new DataInputStream[n];
@@ -142,7 +161,7 @@ public final class PeerMesh implements AutoCloseable {
                     from[peer] = in;
                     accepted++;
                 }
-                return new PeerMesh(me, sockets, to, from, cancelled);
+                return new PeerMesh(me, sockets, to, from, cancelled, encrypt ? new SecretKeySpec(token, "ChaCha20") : null);
             } catch (IOException | RuntimeException e) {
                 closeAll(sockets);
                 if (e instanceof IOException io) {
@@ -178,8 +197,9 @@ public final class PeerMesh implements AutoCloseable {
             // Sent while the receivers read, or two workers sending large messages to each other would both block.
             for (int j = 0; j < n; j++) {
                 if (j != me) {
-                    to[j].writeInt(mine.length);
-                    to[j].write(mine);
+                    byte[] out = key == null ? mine : seal(Cipher.ENCRYPT_MODE, me, j, sent[j]++, mine);
+                    to[j].writeInt(out.length);
+                    to[j].write(out);
                     to[j].flush();
                 }
             }
@@ -206,7 +226,23 @@ public final class PeerMesh implements AutoCloseable {
         int length = readInt(in, cancelled, who);
         byte[] message = new byte[length];
         readFully(in, message, cancelled, who);
-        return message;
+        return key == null ? message : seal(Cipher.DECRYPT_MODE, peer, me, received[peer]++, message);
+    }
+
+    /** ChaCha20-Poly1305 of the {@code number}-th message from {@code sender} to {@code receiver}, either way. */
+    private byte[] seal(int mode, int sender, int receiver, int number, byte[] message) {
+        byte[] nonce = ByteBuffer.allocate(12).putInt(sender).putInt(receiver).putInt(number).array();
+        try {
+            Cipher cipher = Cipher.getInstance("ChaCha20-Poly1305");
+            cipher.init(mode, key, new IvParameterSpec(nonce));
+            return cipher.doFinal(message);
+        } catch (AEADBadTagException e) {
+            throw new IllegalStateException("message " + number + " from worker " + sender + " to worker " + receiver
+                    + " of the barrier exchange failed its authentication: it was changed on the way or did not come"
+                    + " from a worker of this stage", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot seal the barrier exchange's messages with ChaCha20-Poly1305", e);
+        }
     }
 
     private static int readInt(DataInputStream in, BooleanSupplier cancelled, String who) throws IOException {

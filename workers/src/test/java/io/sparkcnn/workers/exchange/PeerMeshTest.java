@@ -20,6 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The workers' mesh on loopback, three workers as three threads, and the codec of what it carries. */
 class PeerMeshTest {
@@ -33,8 +35,9 @@ class PeerMeshTest {
         return b;
     }
 
-    @Test
-    void everyWorkerGetsEveryWorkersMessageInWorkerOrderRoundAfterRound() throws Exception {
+    @ParameterizedTest(name = "encrypted: {0}")
+    @ValueSource(booleans = {false, true})
+    void everyWorkerGetsEveryWorkersMessageInWorkerOrderRoundAfterRound(boolean encrypt) throws Exception {
         int n = 3;
         List<PeerMesh.Listening> listening = new ArrayList<>();
         List<String> addresses = new ArrayList<>();
@@ -49,7 +52,7 @@ class PeerMeshTest {
                 int me = w;
                 workers.add(pool.submit(() -> {
                     List<List<byte[]>> rounds = new ArrayList<>();
-                    try (PeerMesh mesh = listening.get(me).connect(me, addresses, TOKEN, () -> false)) {
+                    try (PeerMesh mesh = listening.get(me).connect(me, addresses, TOKEN, encrypt, () -> false)) {
                         for (int round = 0; round < 4; round++) {
                             rounds.add(mesh.allGather(message(me, round)));
                         }
@@ -86,7 +89,7 @@ class PeerMeshTest {
             out.writeInt(1);
             out.flush();
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> worker0.connect(0,
-                    List.of(address, "127.0.0.1:" + peer.getLocalPort()), TOKEN, () -> false));
+                    List.of(address, "127.0.0.1:" + peer.getLocalPort()), TOKEN, false, () -> false));
             assertTrue(e.getMessage().contains("without this stage's token"), e.getMessage());
         } finally {
             worker0.close();
@@ -100,11 +103,11 @@ class PeerMeshTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             Future<?> leaving = pool.submit(() -> {
-                listening.get(1).connect(1, addresses, TOKEN, () -> false).close();
+                listening.get(1).connect(1, addresses, TOKEN, false, () -> false).close();
                 return null;
             });
             Future<RuntimeException> staying = pool.submit(() -> {
-                try (PeerMesh mesh = listening.get(0).connect(0, addresses, TOKEN, () -> false)) {
+                try (PeerMesh mesh = listening.get(0).connect(0, addresses, TOKEN, false, () -> false)) {
                     leaving.get();
                     return assertThrows(RuntimeException.class, () -> mesh.allGather(new byte[100]));
                 }
@@ -112,6 +115,35 @@ class PeerMeshTest {
             RuntimeException e = staying.get(60, TimeUnit.SECONDS);
             String message = e.getMessage() + " / " + e.getCause();
             assertTrue(message.contains("worker 1") || message.contains("other workers"), message);
+        } finally {
+            pool.shutdownNow();
+            listening.forEach(PeerMesh.Listening::close);
+        }
+    }
+
+    @Test
+    void anEncryptingWorkerRefusesAMessageThatWasNotSealedWithTheStagesKey() throws Exception {
+        List<PeerMesh.Listening> listening = List.of(PeerMesh.listen("127.0.0.1"), PeerMesh.listen("127.0.0.1"));
+        List<String> addresses = List.of(listening.get(0).address(), listening.get(1).address());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            // Worker 1 knows the token (so its connection is taken) but sends its message in the clear.
+            Future<?> plain = pool.submit(() -> {
+                try (PeerMesh mesh = listening.get(1).connect(1, addresses, TOKEN, false, () -> false)) {
+                    mesh.allGather(new byte[1000]);
+                } catch (RuntimeException e) {
+                    // Worker 0 cannot read what it was sent and goes away: expected.
+                }
+                return null;
+            });
+            Future<RuntimeException> sealed = pool.submit(() -> {
+                try (PeerMesh mesh = listening.get(0).connect(0, addresses, TOKEN, true, () -> false)) {
+                    return assertThrows(RuntimeException.class, () -> mesh.allGather(new byte[1000]));
+                }
+            });
+            RuntimeException e = sealed.get(60, TimeUnit.SECONDS);
+            assertTrue(e.getMessage().contains("failed its authentication"), e.getMessage());
+            plain.get(60, TimeUnit.SECONDS);
         } finally {
             pool.shutdownNow();
             listening.forEach(PeerMesh.Listening::close);
