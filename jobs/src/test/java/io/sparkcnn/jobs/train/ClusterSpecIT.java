@@ -90,26 +90,37 @@ class ClusterSpecIT {
 
     /**
      * The shipped LeNet-5 job (channels-last layers on oneDNN) with the same seed ends with the same parameters
-     * and updater state bit for bit, in local mode twice and on this 2-worker cluster (two executor JVMs). The
+     * and updater state bit for bit, in local mode twice and on this 2-worker cluster (two executor JVMs), there
+     * with the tree exchange and with the barrier exchange (the workers' sealed mesh). The
      * retried-task and resumed cases run in the driver's DeterminismSpec and, on a cluster, in FaultsIT.
      */
     @Test
     void theSameJobAndSeedGiveTheSameParameterHashInLocalModeAndOnTheCluster(@TempDir Path tmp) throws Exception {
         List<String> hashes = new ArrayList<>();
-        for (String how : List.of("local-1", "local-2", "cluster")) {
+        for (String how : List.of("local-1", "local-2", "cluster", "cluster-barrier")) {
             Path out = tmp.resolve(how);
-            List<String> command = new ArrayList<>(List.of(how.equals("cluster") ? "scripts/submit" : "scripts/train"));
+            boolean cluster = how.startsWith("cluster");
+            List<String> command = new ArrayList<>(List.of(cluster ? "scripts/submit" : "scripts/train"));
             command.addAll(DETERMINISM_JOB);
+            if (how.equals("cluster-barrier")) {
+                // The workers average among themselves over their mesh, sealed: this cluster encrypts Spark's traffic.
+                command.addAll(List.of("--set", "training.exchange=barrier"));
+            }
             command.addAll(List.of("--out", out.toString()));
             run(command, tmp.resolve(how + ".log"), 900);
-            if (how.equals("cluster")) {
+            if (cluster) {
                 assertTrue(Files.readString(out.resolve("metrics.json")).contains("spark://127.0.0.1:"),
                         "the cluster run ran on the cluster");
             }
+            if (how.equals("cluster-barrier")) {
+                // One round as the driver sees it: the epoch's 5 blocks, trained and averaged inside the tasks.
+                String log = Files.readString(tmp.resolve(how + ".log"));
+                assertTrue(log.contains("round of 5 blocks"), "the epoch ran as one barrier stage:\n" + log);
+            }
             hashes.add(parameterHash(out.resolve("model.zip")));
         }
-        assertEquals(List.of(hashes.get(0), hashes.get(0), hashes.get(0)), hashes,
-                "local mode, local mode again, loopback cluster");
+        assertEquals(List.of(hashes.get(0), hashes.get(0), hashes.get(0), hashes.get(0)), hashes,
+                "local mode, local mode again, loopback cluster, loopback cluster with the barrier exchange");
     }
 
     /** SHA-256 of the DL4J entries holding the parameters and the updater state, as scripts/faults takes it. */
