@@ -6,14 +6,19 @@ import io.sparkcnn.driver.output.RunDirectory;
 import io.sparkcnn.driver.shard.EpochShards;
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.source.IdxDataset;
+import io.sparkcnn.jobs.source.JobData;
 import io.sparkcnn.jobs.architectures.Architectures;
+import io.sparkcnn.jobs.architectures.summary.ModelSummary;
+import io.sparkcnn.workers.data.BatchMaker;
 import io.sparkcnn.workers.data.LabeledImage;
-import io.sparkcnn.workers.data.Minibatches;
 import io.sparkcnn.workers.train.NativeThreads;
+import io.sparkcnn.workers.train.NetworkSpec;
+import io.sparkcnn.workers.train.Networks;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +27,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.api.NeuralNetwork;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
@@ -35,8 +42,10 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The benchmark's reference rows, trained on the same job, data and data order as the engine: {@code plain} is
- * DL4J alone, {@code MultiLayerNetwork.fit} in one JVM (the ceiling), and {@code dl4j-spark} is the stock
- * {@code ParameterAveragingTrainingMaster} (Direct mode: its Export mode needs HDFS). Writes the same
+ * DL4J alone, the network's own {@code fit} in one JVM (the ceiling), and {@code dl4j-spark} is the stock
+ * {@code ParameterAveragingTrainingMaster} (Direct mode: its Export mode needs HDFS; a layer stack only). The
+ * minibatches come from the job's own batch makers, so that {@code data.preprocess} and {@code data.augment} apply
+ * as in the engine (a graph such as ResNet-20 at 32x32 trains in the plain row). Writes the same
  * {@code metrics.json} keys as {@code train}.
  */
 @Command(name = "baseline", mixinStandardHelpOptions = true,
@@ -73,10 +82,15 @@ final class Baseline implements Callable<Integer> {
         Configuration hadoop = new Configuration();
         IdxDataset train = IdxDataset.read(job.data().trainImages(), job.data().trainLabels(), job.classes(), job.data().trainLimit(), hadoop);
         IdxDataset test = IdxDataset.read(job.data().testImages(), job.data().testLabels(), job.classes(), job.data().testLimit(), hadoop);
-        MultiLayerNetwork net = (MultiLayerNetwork) Architectures.build(job, train.shape(), job.classes()).build();
+        JobData data = JobData.ofRecords(job, job.classNames(), train.shape());
+        NetworkSpec spec = Architectures.build(job, data.shape(), job.classes());
+        ModelSummary summary = ModelSummary.of(spec, data.shape());
+        NeuralNetwork net = spec.build();
+        reporter.say("%s: %,d parameters, %,d multiply-adds per %s image", job.name(), Networks.numParams(net),
+                summary.totalMultiplyAdds(), data.shape());
         if (workspaceMode != null) {
             // Read at every fit call, so setting it on the built network is enough.
-            net.getLayerWiseConfigurations().setTrainingWorkspaceMode(workspaceMode);
+            setTrainingWorkspaceMode(net, workspaceMode);
         }
         double trainSeconds = 0;
         long examples = 0;
@@ -92,29 +106,38 @@ final class Baseline implements Callable<Integer> {
             for (int epoch = 1; epoch <= job.training().epochs(); epoch++) {
                 List<LabeledImage> ordered = inEpochOrder(train, job.seed(), epoch);
                 long t0 = System.nanoTime();
-                Minibatches batches = new Minibatches(ordered.iterator(), train.shape(), job.classes(),
-                        job.training().batchSizePerWorker());
-                while (batches.hasNext()) {
-                    DataSet batch = batches.next();
-                    net.fit(batch);
-                    examples += batch.numExamples();
-                    double elapsed = trainSeconds + (System.nanoTime() - t0) / 1e9;
-                    if (race.due(examples) || race.outOfTime(elapsed)) {
-                        trainSeconds = elapsed;
-                        boolean stop = raceCheck(race, net, test, job, trainSeconds, examples, reporter);
-                        t0 = System.nanoTime();
-                        if (stop) {
-                            break training;
+                Iterator<DataSet> batches = data.trainBatches().minibatches(ordered.iterator(),
+                        job.training().batchSizePerWorker(), job.seed(), epoch);
+                try {
+                    while (batches.hasNext()) {
+                        DataSet batch = batches.next();
+                        net.fit(batch);
+                        examples += batch.numExamples();
+                        double elapsed = trainSeconds + (System.nanoTime() - t0) / 1e9;
+                        if (race.due(examples) || race.outOfTime(elapsed)) {
+                            trainSeconds = elapsed;
+                            boolean stop = raceCheck(race, net, test, data, job, trainSeconds, examples, reporter);
+                            t0 = System.nanoTime();
+                            if (stop) {
+                                break training;
+                            }
                         }
                     }
+                } finally {
+                    BatchMaker.close(batches);
                 }
                 trainSeconds += (System.nanoTime() - t0) / 1e9;
                 reporter.say("plain epoch %d: %,.0f img/s", epoch, examples / trainSeconds);
             }
             long t0 = System.nanoTime();
-            evaluate(net, test, job);
+            evaluate(net, test, data, job);
             inferenceSeconds = (System.nanoTime() - t0) / 1e9;
         } else {
+            if (!(net instanceof MultiLayerNetwork)) {
+                throw new IllegalArgumentException("--engine dl4j-spark: " + config + " builds a graph ('"
+                        + job.model().architecture().word() + "'), and the stock training master here trains a"
+                        + " layer stack only; use --engine plain for it");
+            }
             SparkConf conf = TrainJob.sparkConf(job, master);
             try (JavaSparkContext sc = new JavaSparkContext(conf)) {
                 sc.setLogLevel("WARN");
@@ -127,7 +150,7 @@ final class Baseline implements Callable<Integer> {
                         .rddTrainingApproach(RDDTrainingApproach.Direct)
                         .rngSeed(job.seed())
                         .build();
-                SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, tm);
+                SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, (MultiLayerNetwork) net, tm);
                 int batchSize = job.training().batchSizePerWorker();
                 // With a race on, each epoch is fitted in chunks of the race's evaluation interval, so that the
                 // test accuracy can be taken between them (each fit call is a full dl4j-spark training run).
@@ -135,9 +158,10 @@ final class Baseline implements Callable<Integer> {
                 training:
                 for (int epoch = 1; epoch <= job.training().epochs(); epoch++) {
                     List<DataSet> batches = new ArrayList<>();
-                    Minibatches it = new Minibatches(inEpochOrder(train, job.seed(), epoch).iterator(),
-                            train.shape(), job.classes(), batchSize);
+                    Iterator<DataSet> it = data.trainBatches().minibatches(
+                            inEpochOrder(train, job.seed(), epoch).iterator(), batchSize, job.seed(), epoch);
                     it.forEachRemaining(batches::add);
+                    BatchMaker.close(it);
                     int chunk = (int) Math.max(1, Math.min(batches.size(), chunkImages / batchSize));
                     for (int from = 0; from < batches.size(); from += chunk) {
                         List<DataSet> part = batches.subList(from, Math.min(batches.size(), from + chunk));
@@ -148,7 +172,8 @@ final class Baseline implements Callable<Integer> {
                         trainSeconds += (System.nanoTime() - t0) / 1e9;
                         examples += part.stream().mapToLong(DataSet::numExamples).sum();
                         if (race.due(examples) || race.outOfTime(trainSeconds)) {
-                            if (raceCheck(race, sparkNet.getNetwork(), test, job, trainSeconds, examples, reporter)) {
+                            if (raceCheck(race, sparkNet.getNetwork(), test, data, job, trainSeconds, examples,
+                                    reporter)) {
                                 break training;
                             }
                         }
@@ -157,8 +182,8 @@ final class Baseline implements Callable<Integer> {
                 }
                 net = sparkNet.getNetwork();
                 List<DataSet> testBatches = new ArrayList<>();
-                new Minibatches(test.records().iterator(), test.shape(), job.classes(),
-                        job.training().evalBatchSize()).forEachRemaining(testBatches::add);
+                data.evalBatches().minibatches(test.records().iterator(), job.training().evalBatchSize(),
+                        job.seed(), 0).forEachRemaining(testBatches::add);
                 JavaRDD<DataSet> testRdd = sc.parallelize(testBatches, job.training().workers()).cache();
                 testRdd.count();
                 long t0 = System.nanoTime();
@@ -166,11 +191,11 @@ final class Baseline implements Callable<Integer> {
                 inferenceSeconds = (System.nanoTime() - t0) / 1e9;
             }
         }
-        Evaluation evaluation = evaluate(net, test, job);
+        Evaluation evaluation = evaluate(net, test, data, job);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("job", job.name());
         m.put("engine", engine);
-        m.put("training_workspace_mode", net.getLayerWiseConfigurations().getTrainingWorkspaceMode().toString());
+        m.put("training_workspace_mode", trainingWorkspaceMode(net).toString());
         m.put("native_backend", System.getProperty("org.bytedeco.javacpp.platform.extension", "generic (OpenBLAS)"));
         m.put("master", where);
         m.put("test_accuracy", evaluation.accuracy());
@@ -179,6 +204,9 @@ final class Baseline implements Callable<Integer> {
         m.put("training_seconds", trainSeconds);
         m.put("wall_seconds", (System.nanoTime() - began) / 1e9);
         m.put("inference_images_per_second", test.size() / inferenceSeconds);
+        m.put("examples_trained", examples);
+        m.put("parameters", Networks.numParams(net));
+        m.put("multiply_adds_per_image", summary.totalMultiplyAdds());
         m.putAll(race.metrics());
         m.put("config", job);
         TrainJob.writeJson(dir.file("metrics.json"), m);
@@ -187,23 +215,41 @@ final class Baseline implements Callable<Integer> {
         return 0;
     }
 
-    private static boolean raceCheck(Race.Log race, MultiLayerNetwork net, IdxDataset test, JobConfig job,
+    private static boolean raceCheck(Race.Log race, NeuralNetwork net, IdxDataset test, JobData data, JobConfig job,
                                      double trainSeconds, long examples, ConsoleReporter reporter) {
-        double accuracy = evaluate(net, test, job).accuracy();
+        double accuracy = evaluate(net, test, data, job).accuracy();
         reporter.say("race: test accuracy %.4f after %.1f s of training (%,d images)", accuracy, trainSeconds,
                 examples);
         return race.record(trainSeconds, examples, accuracy);
     }
 
-    private static Evaluation evaluate(MultiLayerNetwork net, IdxDataset test, JobConfig job) {
+    private static Evaluation evaluate(NeuralNetwork net, IdxDataset test, JobData data, JobConfig job) {
         Evaluation evaluation = new Evaluation(job.classNames());
-        Minibatches batches = new Minibatches(test.records().iterator(), test.shape(), job.classes(),
-                job.training().evalBatchSize());
-        while (batches.hasNext()) {
-            DataSet batch = batches.next();
-            evaluation.eval(batch.getLabels(), net.output(batch.getFeatures(), false));
+        Iterator<DataSet> batches = data.evalBatches().minibatches(test.records().iterator(),
+                job.training().evalBatchSize(), job.seed(), 0);
+        try {
+            while (batches.hasNext()) {
+                DataSet batch = batches.next();
+                evaluation.eval(batch.getLabels(), Networks.output(net, batch.getFeatures()));
+            }
+        } finally {
+            BatchMaker.close(batches);
         }
         return evaluation;
+    }
+
+    /** DL4J keeps the training workspace mode on either kind of network's configuration. */
+    private static WorkspaceMode trainingWorkspaceMode(NeuralNetwork net) {
+        return net instanceof ComputationGraph cg ? cg.getConfiguration().getTrainingWorkspaceMode()
+                : ((MultiLayerNetwork) net).getLayerWiseConfigurations().getTrainingWorkspaceMode();
+    }
+
+    private static void setTrainingWorkspaceMode(NeuralNetwork net, WorkspaceMode mode) {
+        if (net instanceof ComputationGraph cg) {
+            cg.getConfiguration().setTrainingWorkspaceMode(mode);
+        } else {
+            ((MultiLayerNetwork) net).getLayerWiseConfigurations().setTrainingWorkspaceMode(mode);
+        }
     }
 
     /** The same order the engine's single shard would see in {@code epoch}. */
