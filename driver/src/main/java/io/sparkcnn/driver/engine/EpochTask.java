@@ -98,11 +98,13 @@ final class EpochTask extends AbstractFunction1<scala.collection.Iterator<Labele
         }
         Iterator<DataSet> batches = batchMaker.trainingMinibatches(records, plan.batchSizePerWorker(), plan.seed(),
                 epoch, firstBlock, plan.averagingFrequency(), worker);
-        // Spark's own all-gather, once an epoch, tells every worker where the others listen (see PeerMesh).
+        // Spark's own all-gather, once an epoch, tells every worker where the others listen (see PeerMesh). It
+        // takes a second at the least, so it runs while the worker trains its first round.
         String host = hostOf(context.getTaskInfos()[worker].address());
         try (PeerMesh.Listening listening = PeerMesh.listen(host);
-             PeerMesh mesh = listening.connect(worker, List.of(context.allGather(listening.address())), token,
-                     encrypt, context::isInterrupted)) {
+             PeerMesh.Connecting connecting = listening.connectInBackground(worker,
+                     () -> List.of(context.allGather(listening.address())), token, encrypt,
+                     context::isInterrupted)) {
             Outcome outcome = NetworkCache.withNetwork(network, net -> {
                 long fetching = System.nanoTime();
                 ModelState state = start.value();
@@ -121,7 +123,7 @@ final class EpochTask extends AbstractFunction1<scala.collection.Iterator<Labele
                             blocks * plan.averagingFrequency(), rate);
                     mine.ifPresent(r -> sum.add(r.phases()));
                     long gathering = System.nanoTime();
-                    List<byte[]> all = mesh.allGather(mine.map(RoundResultCodec::encode).orElse(new byte[0]));
+                    List<byte[]> all = connecting.mesh().allGather(mine.map(RoundResultCodec::encode).orElse(new byte[0]));
                     // Summed in worker order, as the tree's driver sums the partitions: the same bits on every worker.
                     ParameterAverage average = new ParameterAverage();
                     for (int w = 0; w < all.size(); w++) {
@@ -147,6 +149,8 @@ final class EpochTask extends AbstractFunction1<scala.collection.Iterator<Labele
                         block = end;
                     }
                 }
+                // Every worker of the stage takes part in Spark's all-gather, even one that had no round to run.
+                connecting.mesh();
                 return new Outcome(worker, worker == 0 ? rounds : List.of(), worker == 0 ? state : null, k,
                         sum.total(fetchNanos, System.nanoTime() - began), diverged);
             });

@@ -21,7 +21,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
@@ -172,12 +174,68 @@ public final class PeerMesh implements AutoCloseable {
             }
         }
 
+        /**
+         * {@link #connect} on a thread of its own, after {@code addresses} (which blocks until every worker has
+         * told its address) has answered, so that the caller can train meanwhile: Spark's address all-gather
+         * answers no sooner than its first reply poll, a second after the call (see the class comment), which a
+         * worker would otherwise spend idle at the start of every epoch.
+         */
+        public Connecting connectInBackground(int me, Supplier<List<String>> addresses, byte[] token,
+                                              boolean encrypt, BooleanSupplier cancelled) {
+            FutureTask<PeerMesh> task = new FutureTask<>(() -> connect(me, addresses.get(), token, encrypt,
+                    cancelled));
+            Thread t = new Thread(task, "peer-mesh-connect");
+            t.setDaemon(true);
+            t.start();
+            return new Connecting(task, t);
+        }
+
         @Override
         public void close() {
             try {
                 server.close();
             } catch (IOException e) {
                 // Nothing was sent through it that could be lost.
+            }
+        }
+    }
+
+    /** A mesh being connected in the background ({@link Listening#connectInBackground}). */
+    public static final class Connecting implements AutoCloseable {
+        private final FutureTask<PeerMesh> task;
+        private final Thread thread;
+
+        private Connecting(FutureTask<PeerMesh> task, Thread thread) {
+            this.task = task;
+            this.thread = thread;
+        }
+
+        /** The connected mesh, waiting for it the first time; the connecting thread's failure is rethrown. */
+        public PeerMesh mesh() {
+            return awaited(task, "connecting the barrier exchange's mesh");
+        }
+
+        /**
+         * Closes the mesh. If it is not connected yet (the task failed before its first exchange), interrupts the
+         * connecting thread first, which ends Spark's all-gather if it is still waiting in it, and gives it a
+         * moment to finish, so that a mesh it connected just then is closed too.
+         */
+        @Override
+        public void close() {
+            if (!task.isDone()) {
+                thread.interrupt();
+                try {
+                    thread.join(2 * TIMEOUT_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (task.isDone() && !task.isCancelled()) {
+                try {
+                    task.get().close();
+                } catch (ExecutionException | InterruptedException e) {
+                    // Nothing was connected, so nothing is left open.
+                }
             }
         }
     }
@@ -203,20 +261,27 @@ public final class PeerMesh implements AutoCloseable {
                     to[j].flush();
                 }
             }
-            byte[][] all = new byte[n][];
-            for (int j = 0; j < n; j++) {
-                all[j] = j == me ? mine : incoming.get(j).get();
-            }
-            return Arrays.asList(all);
         } catch (IOException e) {
             throw new UncheckedIOException("worker " + me + " cannot send its round's change to the other workers"
                     + " (one of them has failed; Spark runs the stage again)", e);
+        }
+        byte[][] all = new byte[n][];
+        for (int j = 0; j < n; j++) {
+            all[j] = j == me ? mine : awaited(incoming.get(j), "exchanging a round's changes");
+        }
+        return Arrays.asList(all);
+    }
+
+    /** {@code future}'s value, its failure rethrown as it was where it is unchecked. */
+    private static <T> T awaited(Future<T> future, String doing) {
+        try {
+            return future.get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while exchanging a round's changes", e);
+            throw new IllegalStateException("interrupted while " + doing, e);
         }
     }
 

@@ -15,6 +15,7 @@ import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -35,16 +36,20 @@ class PeerMeshTest {
         return b;
     }
 
+    private static List<PeerMesh.Listening> listenOnLoopback(int workers) {
+        List<PeerMesh.Listening> listening = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            listening.add(PeerMesh.listen("127.0.0.1"));
+        }
+        return listening;
+    }
+
     @ParameterizedTest(name = "encrypted: {0}")
     @ValueSource(booleans = {false, true})
     void everyWorkerGetsEveryWorkersMessageInWorkerOrderRoundAfterRound(boolean encrypt) throws Exception {
         int n = 3;
-        List<PeerMesh.Listening> listening = new ArrayList<>();
-        List<String> addresses = new ArrayList<>();
-        for (int w = 0; w < n; w++) {
-            listening.add(PeerMesh.listen("127.0.0.1"));
-            addresses.add(listening.get(w).address());
-        }
+        List<PeerMesh.Listening> listening = listenOnLoopback(n);
+        List<String> addresses = listening.stream().map(PeerMesh.Listening::address).toList();
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
             List<Future<List<List<byte[]>>>> workers = new ArrayList<>();
@@ -72,6 +77,65 @@ class PeerMeshTest {
         } finally {
             pool.shutdownNow();
             listening.forEach(PeerMesh.Listening::close);
+        }
+    }
+
+    @Test
+    void aMeshConnectedInTheBackgroundWaitsForTheAddressesAndThenCarriesTheRounds() throws Exception {
+        int n = 2;
+        List<PeerMesh.Listening> listening = listenOnLoopback(n);
+        List<String> addresses = listening.stream().map(PeerMesh.Listening::address).toList();
+        // The addresses come late, as Spark's all-gather's do; the workers go on meanwhile.
+        CountDownLatch told = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<List<byte[]>>> workers = new ArrayList<>();
+            for (int w = 0; w < n; w++) {
+                int me = w;
+                workers.add(pool.submit(() -> {
+                    try (PeerMesh.Connecting connecting = listening.get(me).connectInBackground(me, () -> {
+                        try {
+                            told.await();
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        return addresses;
+                    }, TOKEN, false, () -> false)) {
+                        return connecting.mesh().allGather(message(me, 1));
+                    }
+                }));
+            }
+            Thread.sleep(200);
+            assertTrue(workers.stream().noneMatch(Future::isDone), "a worker exchanged before the addresses came");
+            told.countDown();
+            for (int w = 0; w < n; w++) {
+                List<byte[]> all = workers.get(w).get(60, TimeUnit.SECONDS);
+                for (int from = 0; from < n; from++) {
+                    assertArrayEquals(message(from, 1), all.get(from), "worker " + w + ", from worker " + from);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            listening.forEach(PeerMesh.Listening::close);
+        }
+    }
+
+    @Test
+    void closingAMeshStillConnectingInterruptsTheWaitForTheAddresses() throws Exception {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        try (PeerMesh.Listening listening = PeerMesh.listen("127.0.0.1")) {
+            PeerMesh.Connecting connecting = listening.connectInBackground(0, () -> {
+                try {
+                    new CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    interrupted.countDown();
+                }
+                throw new IllegalStateException("the task failed");
+            }, TOKEN, false, () -> false);
+            connecting.close();
+            assertTrue(interrupted.await(10, TimeUnit.SECONDS), "the wait for the addresses went on");
+            IllegalStateException e = assertThrows(IllegalStateException.class, connecting::mesh);
+            assertEquals("the task failed", e.getMessage());
         }
     }
 
