@@ -165,15 +165,14 @@ public final class AveragingTrainer {
                 long summed = System.nanoTime();
                 broadcast.destroy(false);
                 long averageStart = System.nanoTime();
-                // The spread reads the sums, which the average then overwrites with the new state.
-                double spread = sum.relativeSpread();
-                ModelState next = sum.averageInPlace(state);
-                boolean lossDiverged = !Double.isFinite(sum.meanLoss()) && sum.minibatches() > 0;
-                boolean diverged = lossDiverged || !DivergencePolicy.finite(next.params())
-                        || !DivergencePolicy.finite(next.updaterState());
-                long averaged = System.nanoTime();
+                ParameterAverage.Averaged averaged = sum.averageInPlace(state);
+                ModelState next = averaged.state();
+                double spread = averaged.spread();
+                boolean lossDiverged = DivergencePolicy.lossDiverged(sum);
+                boolean diverged = lossDiverged || !averaged.finite();
+                long averageEnd = System.nanoTime();
                 RoundPhases phases = new RoundPhases((submitted - roundStart) + (averageStart - summed),
-                        summed - submitted, sum.driverMergeNanos(), averaged - averageStart, listenersNanos,
+                        summed - submitted, sum.driverMergeNanos(), averageEnd - averageStart, listenersNanos,
                         sum.slowestTask());
                 RoundStats stats = new RoundStats(epoch, plan.epochs(), end, blocksInEpoch, sum.workers(),
                         sum.examples(), sum.meanLoss(), System.nanoTime() - roundStart, sum.maxTrainNanos(),

@@ -16,13 +16,12 @@ public record DivergencePolicy(boolean rollback, double rateFactor, int maxRollb
         }
     }
 
-    /** Whether the state is one training can go on from: every parameter and updater value finite. */
-    static boolean finite(float[] values) {
-        for (float v : values) {
-            if (!Float.isFinite(v)) {
-                return false;
-            }
-        }
-        return true;
+    /**
+     * Whether a round's loss diverged: NaN or infinite over the minibatches it trained (its averaged state's own
+     * check is {@link ParameterAverage.Averaged#finite()}). One place for the tree's driver and the barrier's
+     * workers, which must agree.
+     */
+    static boolean lossDiverged(ParameterAverage round) {
+        return !Double.isFinite(round.meanLoss()) && round.minibatches() > 0;
     }
 }

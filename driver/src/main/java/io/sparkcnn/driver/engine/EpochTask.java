@@ -134,10 +134,10 @@ final class EpochTask extends AbstractFunction1<scala.collection.Iterator<Labele
                         }
                     }
                     long gathered = System.nanoTime();
-                    double spread = average.relativeSpread();
-                    ModelState next = average.averageInPlace(state);
-                    diverged = (!Double.isFinite(average.meanLoss()) && average.minibatches() > 0)
-                            || !DivergencePolicy.finite(next.params()) || !DivergencePolicy.finite(next.updaterState());
+                    ParameterAverage.Averaged averaged = average.averageInPlace(state);
+                    ModelState next = averaged.state();
+                    double spread = averaged.spread();
+                    diverged = DivergencePolicy.lossDiverged(average) || !averaged.finite();
                     long done = System.nanoTime();
                     sum.exchange(gathered - gathering, done - gathered);
                     rounds.add(new Round(block, blocks, average.workers(), average.examples(), average.minibatches(),

@@ -42,9 +42,9 @@ public final class ParameterAverage implements Serializable {
             stateSum = new float[s.updaterState().length];
         }
         float weight = result.examples();
-        addScaled(paramSum, s.params(), weight);
+        // The parameters' squared norm (for the spread) in the same pass as their sum.
+        weightedSquaredNorm += result.examples() * addScaledTakingNorm(paramSum, s.params(), weight);
         addScaled(stateSum, s.updaterState(), weight);
-        weightedSquaredNorm += result.examples() * squaredNorm(s.params());
         examples += result.examples();
         workers++;
         maxSteps = Math.max(maxSteps, result.minibatches());
@@ -106,21 +106,47 @@ public final class ParameterAverage implements Serializable {
     }
 
     /**
-     * As {@link #average}, but the new state is written into this sum's own arrays, so that averaging allocates no
-     * copy of the state at all; the sum is spent (it must not be read again), which is why the driver takes
-     * {@link #relativeSpread()} first. The same float operations as {@link #average}, so the same bits.
+     * A round's average as {@link #averageInPlace} gives it: the new state, the spread the sums had
+     * ({@link #relativeSpread()}), and whether every value of the new state is finite.
      */
-    public ModelState averageInPlace(ModelState start) {
+    public record Averaged(ModelState state, double spread, boolean finite) {}
+
+    /**
+     * As {@link #average}, but the new state is written into this sum's own arrays, so that averaging allocates no
+     * copy of the state at all, and in the same pass over the sums their {@link #relativeSpread()} is taken and the
+     * new state checked for NaN and infinite values (three passes over the state fused into one: the state is
+     * megabytes, and a round of the barrier exchange does this on every worker). The sum is spent: it must not be
+     * read again. The same float and double operations, in the same order, as {@link #average} and
+     * {@link #relativeSpread()}, so the same bits.
+     */
+    public Averaged averageInPlace(ModelState start) {
         requireUnspent();
         if (paramSum == null) {
-            return start;
+            return new Averaged(start, Double.NaN, true);
         }
+        checkSameLength(start.params(), paramSum);
+        checkSameLength(start.updaterState(), stateSum);
         double perExample = 1.0 / examples;
-        ModelState next = new ModelState(moved(start.params(), paramSum, perExample, paramSum),
-                moved(start.updaterState(), stateSum, perExample, stateSum), start.iterations() + maxSteps,
-                start.epochs());
+        double meanSquaredNorm = 0;
+        boolean infinite = false;
+        float[] from = start.params();
+        for (int i = 0; i < paramSum.length; i++) {
+            float v = paramSum[i];
+            double mean = v / (double) examples;
+            meanSquaredNorm += mean * mean;
+            float moved = from[i] + (float) (v * perExample);
+            paramSum[i] = moved;
+            infinite |= !Float.isFinite(moved);
+        }
+        from = start.updaterState();
+        for (int i = 0; i < stateSum.length; i++) {
+            float moved = from[i] + (float) (stateSum[i] * perExample);
+            stateSum[i] = moved;
+            infinite |= !Float.isFinite(moved);
+        }
         spent = true;
-        return next;
+        return new Averaged(new ModelState(paramSum, stateSum, start.iterations() + maxSteps, start.epochs()),
+                spreadOf(meanSquaredNorm), !infinite);
     }
 
     private void requireUnspent() {
@@ -279,6 +305,11 @@ public final class ParameterAverage implements Serializable {
             double mean = v / (double) examples;
             meanSquaredNorm += mean * mean;
         }
+        return spreadOf(meanSquaredNorm);
+    }
+
+    /** The spread from the squared norm of the mean change, {@code ||d||^2}. */
+    private double spreadOf(double meanSquaredNorm) {
         double variance = Math.max(0, weightedSquaredNorm / examples - meanSquaredNorm);
         if (meanSquaredNorm == 0) {
             return variance == 0 ? 0 : Double.POSITIVE_INFINITY;
@@ -287,21 +318,29 @@ public final class ParameterAverage implements Serializable {
     }
 
     private static void addScaled(float[] into, float[] values, float weight) {
-        if (into.length != values.length) {
-            throw new IllegalStateException("workers returned states of different sizes: " + into.length
-                    + " and " + values.length);
-        }
+        checkSameSize(into, values);
         for (int i = 0; i < into.length; i++) {
             into[i] += values[i] * weight;
         }
     }
 
-    private static double squaredNorm(float[] values) {
-        double sum = 0;
-        for (float v : values) {
-            sum += (double) v * v;
+    private static void checkSameSize(float[] into, float[] values) {
+        if (into.length != values.length) {
+            throw new IllegalStateException("workers returned states of different sizes: " + into.length
+                    + " and " + values.length);
         }
-        return sum;
+    }
+
+    /** {@link #addScaled}, returning the squared norm of {@code values}. */
+    private static double addScaledTakingNorm(float[] into, float[] values, float weight) {
+        checkSameSize(into, values);
+        double squaredNorm = 0;
+        for (int i = 0; i < into.length; i++) {
+            float v = values[i];
+            into[i] += v * weight;
+            squaredNorm += (double) v * v;
+        }
+        return squaredNorm;
     }
 
     /**
@@ -310,13 +349,17 @@ public final class ParameterAverage implements Serializable {
      * array.
      */
     private static float[] moved(float[] start, float[] sum, double perExample, float[] out) {
-        if (start.length != sum.length) {
-            throw new IllegalStateException("the workers' states have " + sum.length + " values but the round"
-                    + " started from " + start.length);
-        }
+        checkSameLength(start, sum);
         for (int i = 0; i < out.length; i++) {
             out[i] = start[i] + (float) (sum[i] * perExample);
         }
         return out;
+    }
+
+    private static void checkSameLength(float[] start, float[] sum) {
+        if (start.length != sum.length) {
+            throw new IllegalStateException("the workers' states have " + sum.length + " values but the round"
+                    + " started from " + start.length);
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.sparkcnn.driver.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ParameterAverageTest {
     private static final int PARAMS = 257;
@@ -74,16 +77,32 @@ class ParameterAverageTest {
         List<RoundResult> results = randomResults(new long[] {320, 97, 250}, 11);
         ModelState start = new ModelState(randomFloats(PARAMS, 12), randomFloats(STATE, 13), 100, 2);
         ModelState copied = sumOf(results).average(start);
+        double spread = sumOf(results).relativeSpread();
         ParameterAverage sum = sumOf(results);
 
-        ModelState inPlace = sum.averageInPlace(start);
+        ParameterAverage.Averaged averaged = sum.averageInPlace(start);
+        ModelState inPlace = averaged.state();
 
+        assertEquals(spread, averaged.spread(), 0.0, "the spread taken in the same pass");
+        assertTrue(averaged.finite());
         assertArrayEquals(copied.params(), inPlace.params(), 0f);
         assertArrayEquals(copied.updaterState(), inPlace.updaterState(), 0f);
         assertEquals(copied.iterations(), inPlace.iterations());
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> sum.average(start));
         assertTrue(e.getMessage().contains("averageInPlace"), e.getMessage());
         assertThrows(IllegalStateException.class, sum::relativeSpread);
+    }
+
+    @ParameterizedTest(name = "{0} in the updater state: {1}")
+    @CsvSource({"NaN, false", "NaN, true", "Infinity, false", "-Infinity, true"})
+    void averagingInPlaceTellsWhetherTheNewStateHoldsANonFiniteValue(float bad, boolean inUpdaterState) {
+        List<RoundResult> results = randomResults(new long[] {32, 64}, 21);
+        float[] values = inUpdaterState ? results.get(1).state().updaterState() : results.get(1).state().params();
+        values[values.length - 1] = bad;
+        ModelState start = new ModelState(randomFloats(PARAMS, 22), randomFloats(STATE, 23), 0, 0);
+
+        assertFalse(sumOf(results).averageInPlace(start).finite());
+        assertTrue(sumOf(randomResults(new long[] {32, 64}, 21)).averageInPlace(start).finite());
     }
 
     @Test
