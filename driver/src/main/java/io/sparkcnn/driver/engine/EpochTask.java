@@ -64,7 +64,7 @@ final class EpochTask extends AbstractFunction1<scala.collection.Iterator<Labele
     private final double[] rates;
     /** The epoch's secret that opens every connection of the workers' mesh ({@link PeerMesh}). */
     private final byte[] token;
-    /** Whether the mesh seals its messages (ChaCha20-Poly1305 under the token): where Spark encrypts its own traffic. */
+    /** Whether the mesh seals its messages (AES-GCM under the token): where Spark encrypts its own traffic. */
     private final boolean encrypt;
 
     EpochTask(Broadcast<ModelState> start, NetworkSpec network, BatchMaker batchMaker, TrainingPlan plan,

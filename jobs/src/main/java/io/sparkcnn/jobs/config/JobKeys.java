@@ -161,7 +161,7 @@ public final class JobKeys {
                     + " broadcast or first-minibatch wait per round, the tree's parameters bit for bit; the driver"
                     + " sees the state once an epoch, so checkpoints and listeners follow epochs, training.ema.decay and"
                     + " training.on-divergence = rollback are refused; the changes go between the executors over"
-                    + " TCP, sealed with ChaCha20-Poly1305 where Spark encrypts its own traffic)."));
+                    + " TCP, sealed with AES-GCM where Spark encrypts its own traffic)."));
     public static final Param<Integer> TRAINING_ADAPTIVE_MAX_MULTIPLE = declare(Param.integer(
             "training.adaptive-averaging.max-multiple", 8, "For 'adaptive': the largest k, a power of two.",
             powerOfTwo()));

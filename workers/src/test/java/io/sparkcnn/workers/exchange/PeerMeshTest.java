@@ -185,8 +185,9 @@ class PeerMeshTest {
         }
     }
 
-    @Test
-    void anEncryptingWorkerRefusesAMessageThatWasNotSealedWithTheStagesKey() throws Exception {
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {1000, 200_000})
+    void anEncryptingWorkerRefusesAMessageThatWasNotSealedWithTheStagesKey(int size) throws Exception {
         List<PeerMesh.Listening> listening = List.of(PeerMesh.listen("127.0.0.1"), PeerMesh.listen("127.0.0.1"));
         List<String> addresses = List.of(listening.get(0).address(), listening.get(1).address());
         ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -194,7 +195,7 @@ class PeerMeshTest {
             // Worker 1 knows the token (so its connection is taken) but sends its message in the clear.
             Future<?> plain = pool.submit(() -> {
                 try (PeerMesh mesh = listening.get(1).connect(1, addresses, TOKEN, false, () -> false)) {
-                    mesh.allGather(new byte[1000]);
+                    mesh.allGather(new byte[size]);
                 } catch (RuntimeException e) {
                     // Worker 0 cannot read what it was sent and goes away: expected.
                 }
