@@ -246,36 +246,44 @@ final class DjlRun {
      * pixel x samples the source at (x + 0.5) * in / out - 0.5, clamped to the edge pixels.
      */
     static void resize(float[] in, int inH, int inW, float[] out, int offset, int outH, int outW) {
+        Taps rows = Taps.of(inH, outH);
+        Taps cols = Taps.of(inW, outW);
         for (int y = 0; y < outH; y++) {
-            float fy = (y + 0.5f) * inH / outH - 0.5f;
-            int y0 = (int) Math.floor(fy);
-            float dy = fy - y0;
-            if (y0 < 0) {
-                y0 = 0;
-                dy = 0;
-            }
-            if (y0 >= inH - 1) {
-                y0 = inH - 1;
-                dy = 0;
-            }
-            int y1 = Math.min(y0 + 1, inH - 1);
+            int y0 = rows.low[y];
+            int y1 = rows.high[y];
+            float dy = rows.weight[y];
             for (int x = 0; x < outW; x++) {
-                float fx = (x + 0.5f) * inW / outW - 0.5f;
-                int x0 = (int) Math.floor(fx);
-                float dx = fx - x0;
-                if (x0 < 0) {
-                    x0 = 0;
-                    dx = 0;
-                }
-                if (x0 >= inW - 1) {
-                    x0 = inW - 1;
-                    dx = 0;
-                }
-                int x1 = Math.min(x0 + 1, inW - 1);
+                int x0 = cols.low[x];
+                int x1 = cols.high[x];
+                float dx = cols.weight[x];
                 float top = in[y0 * inW + x0] * (1 - dx) + in[y0 * inW + x1] * dx;
                 float bottom = in[y1 * inW + x0] * (1 - dx) + in[y1 * inW + x1] * dx;
                 out[offset + y * outW + x] = top * (1 - dy) + bottom * dy;
             }
+        }
+    }
+
+    /** For each output index along one axis: the two source indices it blends and the second one's weight. */
+    private record Taps(int[] low, int[] high, float[] weight) {
+        static Taps of(int in, int out) {
+            Taps t = new Taps(new int[out], new int[out], new float[out]);
+            for (int i = 0; i < out; i++) {
+                float f = (i + 0.5f) * in / out - 0.5f;
+                int lo = (int) Math.floor(f);
+                float w = f - lo;
+                if (lo < 0) {
+                    lo = 0;
+                    w = 0;
+                }
+                if (lo >= in - 1) {
+                    lo = in - 1;
+                    w = 0;
+                }
+                t.low[i] = lo;
+                t.high[i] = Math.min(lo + 1, in - 1);
+                t.weight[i] = w;
+            }
+            return t;
         }
     }
 
