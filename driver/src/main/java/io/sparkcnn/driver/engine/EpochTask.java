@@ -91,72 +91,81 @@ final class EpochTask extends AbstractFunction1<scala.collection.Iterator<Labele
         BarrierTaskContext context = BarrierTaskContext.get();
         int worker = context.partitionId();
         NativeThreads.limitTo(context.cpus());
-        Iterator<LabeledImage> records = JavaConverters.asJavaIteratorConverter(shard).asJava();
-        // A run resumed inside the epoch starts at a block boundary: the blocks before it were trained on already.
-        for (long skip = (long) firstBlock * recordsPerBlock; skip > 0 && records.hasNext(); skip--) {
-            records.next();
-        }
-        Iterator<DataSet> batches = batchMaker.trainingMinibatches(records, plan.batchSizePerWorker(), plan.seed(),
-                epoch, firstBlock, plan.averagingFrequency(), worker);
         // Spark's own all-gather, once an epoch, tells every worker where the others listen (see PeerMesh). It
-        // takes a second at the least, so it runs while the worker trains its first round.
+        // takes a second at the least, so it runs while the worker reads its shard and trains its first round.
         String host = hostOf(context.getTaskInfos()[worker].address());
         try (PeerMesh.Listening listening = PeerMesh.listen(host);
              PeerMesh.Connecting connecting = listening.connectInBackground(worker,
                      () -> List.of(context.allGather(listening.address())), token, encrypt,
                      context::isInterrupted)) {
-            Outcome outcome = NetworkCache.withNetwork(network, net -> {
-                long fetching = System.nanoTime();
-                ModelState state = start.value();
-                long fetchNanos = System.nanoTime() - fetching;
-                long baseIteration = state.iterations();
-                List<Round> rounds = new ArrayList<>();
-                Phases sum = new Phases();
-                int k = firstRoundBlocks;
-                boolean diverged = false;
-                for (int block = firstBlock; block < blocksInEpoch && !diverged; ) {
-                    int blocks = Math.min(k, blocksInEpoch - block);
-                    int end = block + blocks;
-                    Nd4j.getRandom().setSeed(Seeds.of(plan.seed(), "worker-step", epoch, block, worker));
-                    double rate = rates[Math.toIntExact(state.iterations() - baseIteration)];
-                    Optional<RoundResult> mine = LocalTrainer.train(net, state, batches,
-                            blocks * plan.averagingFrequency(), rate);
-                    mine.ifPresent(r -> sum.add(r.phases()));
-                    long gathering = System.nanoTime();
-                    List<byte[]> all = connecting.mesh().allGather(mine.map(RoundResultCodec::encode).orElse(new byte[0]));
-                    // Summed in worker order, as the tree's driver sums the partitions: the same bits on every worker.
-                    ParameterAverage average = new ParameterAverage();
-                    for (int w = 0; w < all.size(); w++) {
-                        if (w == worker) {
-                            mine.ifPresent(average::add);
-                        } else if (all.get(w).length > 0) {
-                            average.add(RoundResultCodec.decode(all.get(w)));
+            Iterator<LabeledImage> records = JavaConverters.asJavaIteratorConverter(shard).asJava();
+            // The shard is read and sorted at its first record (see WorkerShards#records), here in the task's own
+            // thread, as Spark's shuffle reader needs, and not in the minibatches' prefetch thread.
+            long reading = System.nanoTime();
+            records.hasNext();
+            long readNanos = System.nanoTime() - reading;
+            // A run resumed inside the epoch starts at a block boundary: the blocks before it were trained on already.
+            for (long skip = (long) firstBlock * recordsPerBlock; skip > 0 && records.hasNext(); skip--) {
+                records.next();
+            }
+            Iterator<DataSet> batches = batchMaker.trainingMinibatches(records, plan.batchSizePerWorker(),
+                    plan.seed(), epoch, firstBlock, plan.averagingFrequency(), worker);
+            try {
+                Outcome outcome = NetworkCache.withNetwork(network, net -> {
+                    long fetching = System.nanoTime();
+                    ModelState state = start.value();
+                    long fetchNanos = System.nanoTime() - fetching;
+                    long baseIteration = state.iterations();
+                    List<Round> rounds = new ArrayList<>();
+                    Phases sum = new Phases();
+                    int k = firstRoundBlocks;
+                    boolean diverged = false;
+                    for (int block = firstBlock; block < blocksInEpoch && !diverged; ) {
+                        int blocks = Math.min(k, blocksInEpoch - block);
+                        int end = block + blocks;
+                        Nd4j.getRandom().setSeed(Seeds.of(plan.seed(), "worker-step", epoch, block, worker));
+                        double rate = rates[Math.toIntExact(state.iterations() - baseIteration)];
+                        Optional<RoundResult> mine = LocalTrainer.train(net, state, batches,
+                                blocks * plan.averagingFrequency(), rate);
+                        mine.ifPresent(r -> sum.add(r.phases()));
+                        long gathering = System.nanoTime();
+                        List<byte[]> all = connecting.mesh().allGather(
+                                mine.map(RoundResultCodec::encode).orElse(new byte[0]));
+                        // Summed in worker order, as the tree's driver sums the partitions: the same bits on every
+                        // worker.
+                        ParameterAverage average = new ParameterAverage();
+                        for (int w = 0; w < all.size(); w++) {
+                            if (w == worker) {
+                                mine.ifPresent(average::add);
+                            } else if (all.get(w).length > 0) {
+                                average.add(RoundResultCodec.decode(all.get(w)));
+                            }
+                        }
+                        long gathered = System.nanoTime();
+                        ParameterAverage.Averaged averaged = average.averageInPlace(state);
+                        ModelState next = averaged.state();
+                        double spread = averaged.spread();
+                        diverged = DivergencePolicy.lossDiverged(average) || !averaged.finite();
+                        long done = System.nanoTime();
+                        sum.exchange(gathered - gathering, done - gathered);
+                        rounds.add(new Round(block, blocks, average.workers(), average.examples(),
+                                average.minibatches(), average.meanLoss(), average.maxTrainNanos(), spread, rate,
+                                gathered - gathering, done - gathered));
+                        if (!diverged) {
+                            state = end == blocksInEpoch ? next.atEpoch(epoch) : next;
+                            k = averaging.next(k, spread);
+                            block = end;
                         }
                     }
-                    long gathered = System.nanoTime();
-                    ParameterAverage.Averaged averaged = average.averageInPlace(state);
-                    ModelState next = averaged.state();
-                    double spread = averaged.spread();
-                    diverged = DivergencePolicy.lossDiverged(average) || !averaged.finite();
-                    long done = System.nanoTime();
-                    sum.exchange(gathered - gathering, done - gathered);
-                    rounds.add(new Round(block, blocks, average.workers(), average.examples(), average.minibatches(),
-                            average.meanLoss(), average.maxTrainNanos(), spread, rate, gathered - gathering,
-                            done - gathered));
-                    if (!diverged) {
-                        state = end == blocksInEpoch ? next.atEpoch(epoch) : next;
-                        k = averaging.next(k, spread);
-                        block = end;
-                    }
-                }
-                // Every worker of the stage takes part in Spark's all-gather, even one that had no round to run.
-                connecting.mesh();
-                return new Outcome(worker, worker == 0 ? rounds : List.of(), worker == 0 ? state : null, k,
-                        sum.total(fetchNanos, System.nanoTime() - began), diverged);
-            });
-            return JavaConverters.asScalaIteratorConverter(List.of(outcome).iterator()).asScala();
-        } finally {
-            BatchMaker.close(batches);
+                    // Every worker of the stage takes part in Spark's all-gather, even one that had no round to run.
+                    connecting.mesh();
+                    return new Outcome(worker, worker == 0 ? rounds : List.of(), worker == 0 ? state : null, k,
+                            sum.total(fetchNanos, readNanos, System.nanoTime() - began), diverged);
+                });
+                return JavaConverters.asScalaIteratorConverter(List.of(outcome).iterator()).asScala();
+            } finally {
+                BatchMaker.close(batches);
+            }
         }
     }
 
@@ -187,8 +196,9 @@ final class EpochTask extends AbstractFunction1<scala.collection.Iterator<Labele
             exchange += gatherNanos + averageNanos;
         }
 
-        TaskPhases total(long fetchNanos, long taskNanos) {
-            return new TaskPhases(fetchNanos, load, firstBatch, steps, batchWait, result, exchange,
+        /** The sums, with the state's fetch and the shard's read (counted as the first minibatch's wait). */
+        TaskPhases total(long fetchNanos, long readNanos, long taskNanos) {
+            return new TaskPhases(fetchNanos, load, firstBatch + readNanos, steps, batchWait, result, exchange,
                     Math.max(0, taskNanos - exchange));
         }
     }

@@ -29,9 +29,13 @@ public final class WorkerShards {
         return layout;
     }
 
-    /** Partition w: worker w's records of the epoch, in their dealt order. */
+    /**
+     * Partition w: worker w's records of the epoch, in their dealt order, read and sorted when the task first asks
+     * for one rather than before its function starts ({@link DeferredRead}).
+     */
     public JavaRDD<LabeledImage> records() {
-        return shuffled.values();
+        JavaRDD<LabeledImage> values = shuffled.values();
+        return new DeferredRead<>(values.rdd(), values.classTag()).toJavaRDD();
     }
 
     /** Runs the shuffle's map stage now (see {@link EpochShuffle#writeMapOutput}). */
