@@ -33,13 +33,30 @@ public final class ParameterAverage implements Serializable {
     /** On a slice ({@link #slice}): the lengths of the whole sums it was cut from. */
     private int wholeParams;
     private int wholeState;
+    /** Arrays the first {@link #add} may zero and sum into instead of allocating ({@link #reusing}); may be null. */
+    private transient float[] spareParams;
+    private transient float[] spareState;
+
+    /**
+     * An empty sum whose first {@link #add} sums into {@code params} and {@code state} (zeroed then) when they have
+     * the lengths it needs, rather than into new arrays: a round of the barrier exchange hands in the state two
+     * rounds old, so that its rounds allocate no sums of the state's size. Zeroed arrays hold the bits new ones do.
+     */
+    static ParameterAverage reusing(float[] params, float[] state) {
+        ParameterAverage sum = new ParameterAverage();
+        sum.spareParams = params;
+        sum.spareState = state;
+        return sum;
+    }
 
     public ParameterAverage add(RoundResult result) {
         long began = System.nanoTime();
         ModelState s = result.state();
         if (paramSum == null) {
-            paramSum = new float[s.params().length];
-            stateSum = new float[s.updaterState().length];
+            paramSum = zeroed(spareParams, s.params().length);
+            stateSum = zeroed(spareState, s.updaterState().length);
+            spareParams = null;
+            spareState = null;
         }
         float weight = result.examples();
         // The parameters' squared norm (for the spread) in the same pass as their sum.
@@ -79,6 +96,14 @@ public final class ParameterAverage implements Serializable {
         maxTrainNanos = Math.max(maxTrainNanos, other.maxTrainNanos);
         slowestTask = slower(slowestTask, other.slowestTask);
         return this;
+    }
+
+    private static float[] zeroed(float[] spare, int length) {
+        if (spare != null && spare.length == length) {
+            Arrays.fill(spare, 0f);
+            return spare;
+        }
+        return new float[length];
     }
 
     private static TaskPhases slower(TaskPhases a, TaskPhases b) {

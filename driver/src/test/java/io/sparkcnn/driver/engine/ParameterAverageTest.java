@@ -93,6 +93,28 @@ class ParameterAverageTest {
         assertThrows(IllegalStateException.class, sum::relativeSpread);
     }
 
+    @Test
+    void aSumReusingAnOldStatesArraysGivesTheBitsOfANewSumInThoseArrays() {
+        List<RoundResult> results = randomResults(new long[] {320, 97, 250}, 31);
+        ModelState start = new ModelState(randomFloats(PARAMS, 32), randomFloats(STATE, 33), 100, 2);
+        ModelState expected = sumOf(results).average(start);
+        // The state two rounds old: values that must not leak into the sum.
+        float[] oldParams = randomFloats(PARAMS, 34);
+        float[] oldState = randomFloats(STATE, 35);
+        ParameterAverage reusing = ParameterAverage.reusing(oldParams, oldState);
+        results.forEach(reusing::add);
+
+        ModelState averaged = reusing.averageInPlace(start).state();
+
+        assertTrue(averaged.params() == oldParams && averaged.updaterState() == oldState, "summed in the old arrays");
+        assertArrayEquals(expected.params(), averaged.params(), 0f);
+        assertArrayEquals(expected.updaterState(), averaged.updaterState(), 0f);
+        ParameterAverage misfit = ParameterAverage.reusing(new float[PARAMS - 1], null);
+        results.forEach(misfit::add);
+        assertArrayEquals(expected.params(), misfit.averageInPlace(start).state().params(), 0f,
+                "arrays of another length are not used");
+    }
+
     @ParameterizedTest(name = "{0} in the updater state: {1}")
     @CsvSource({"NaN, false", "NaN, true", "Infinity, false", "-Infinity, true"})
     void averagingInPlaceTellsWhetherTheNewStateHoldsANonFiniteValue(float bad, boolean inUpdaterState) {

@@ -252,11 +252,26 @@ public final class PeerMesh implements AutoCloseable {
      * itself at this worker's index). Every worker must call it the same number of times.
      */
     public List<byte[]> allGather(byte[] mine) {
+        return Arrays.asList(allGather(mine, new byte[to.length][]));
+    }
+
+    /**
+     * As {@link #allGather(byte[])}, each other worker's message read into {@code inbox[j]} when that array has the
+     * message's length, else into a new array put there: the arrays of one round used again the next (a round's
+     * messages are the same size every round), so a round allocates nothing of the state's size. Returns
+     * {@code inbox}, {@code mine} at this worker's index.
+     */
+    public byte[][] allGather(byte[] mine, byte[][] inbox) {
         int n = to.length;
+        if (inbox.length != n) {
+            throw new IllegalArgumentException("an inbox of " + inbox.length + " messages for a mesh of " + n
+                    + " workers");
+        }
         List<Future<byte[]>> incoming = new ArrayList<>();
         for (int j = 0; j < n; j++) {
             int peer = j;
-            incoming.add(j == me ? null : receivers.submit(() -> receive(peer)));
+            byte[] reusable = inbox[j];
+            incoming.add(j == me ? null : receivers.submit(() -> receive(peer, reusable)));
         }
         try {
             // Sent while the receivers read, or two workers sending large messages to each other would both block.
@@ -275,11 +290,10 @@ public final class PeerMesh implements AutoCloseable {
             throw new UncheckedIOException("worker " + me + " cannot send its round's change to the other workers"
                     + " (one of them has failed; Spark runs the stage again)", e);
         }
-        byte[][] all = new byte[n][];
         for (int j = 0; j < n; j++) {
-            all[j] = j == me ? mine : awaited(incoming.get(j), "exchanging a round's changes");
+            inbox[j] = j == me ? mine : awaited(incoming.get(j), "exchanging a round's changes");
         }
-        return Arrays.asList(all);
+        return inbox;
     }
 
     /** {@code future}'s value, its failure rethrown as it was where it is unchecked. */
@@ -295,16 +309,21 @@ public final class PeerMesh implements AutoCloseable {
         }
     }
 
-    private byte[] receive(int peer) throws IOException {
+    private byte[] receive(int peer, byte[] reusable) throws IOException {
         DataInputStream in = from[peer];
         String who = "worker " + peer;
         int length = readInt(in, cancelled, who);
         if (key != null) {
-            return receiveSealed(in, peer, received[peer]++, length, who);
+            return receiveSealed(in, peer, received[peer]++, length, reusable, who);
         }
-        byte[] message = new byte[length];
+        byte[] message = ofLength(reusable, length);
         readFully(in, message, 0, length, cancelled, who);
         return message;
+    }
+
+    /** {@code reusable} if it has {@code length} bytes, else a new array of that length. */
+    private static byte[] ofLength(byte[] reusable, long length) {
+        return reusable != null && reusable.length == length ? reusable : new byte[Math.toIntExact(length)];
     }
 
     /**
@@ -332,14 +351,14 @@ public final class PeerMesh implements AutoCloseable {
     }
 
     /** The {@code number}-th message from {@code sender}, of {@code wireLength} sealed bytes ({@link #sendSealed}). */
-    private byte[] receiveSealed(DataInputStream in, int sender, int number, int wireLength, String who)
-            throws IOException {
+    private byte[] receiveSealed(DataInputStream in, int sender, int number, int wireLength, byte[] reusable,
+                                 String who) throws IOException {
         int chunks = (int) (((long) wireLength + CHUNK + TAG - 1) / (CHUNK + TAG));
         long length = (long) wireLength - (long) chunks * TAG;
         if (wireLength < TAG || length < 0) {
             throw notAuthentic(sender, me, number, null);
         }
-        byte[] message = new byte[(int) length];
+        byte[] message = ofLength(reusable, length);
         byte[] sealed = new byte[CHUNK + TAG];
         Cipher cipher = gcm();
         for (int c = 0; c < chunks; c++) {

@@ -19,8 +19,17 @@ public final class RoundResultCodec {
     private RoundResultCodec() {}
 
     public static byte[] encode(RoundResult r) {
+        return encode(r, null);
+    }
+
+    /**
+     * {@link #encode(RoundResult)} into {@code reusable} when it has the size this result needs (last round's
+     * bytes, used again), else into a new array; the bytes written.
+     */
+    public static byte[] encode(RoundResult r, byte[] reusable) {
         ModelState s = r.state();
-        ByteBuffer b = ByteBuffer.allocate(HEADER + 4 * (s.params().length + s.updaterState().length))
+        int size = HEADER + 4 * (s.params().length + s.updaterState().length);
+        ByteBuffer b = ByteBuffer.wrap(reusable != null && reusable.length == size ? reusable : new byte[size])
                 .order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(MAGIC).putLong(r.examples()).putInt(r.minibatches()).putDouble(r.lossSum()).putLong(r.trainNanos())
                 .putInt(s.iterations()).putInt(s.epochs());
@@ -34,6 +43,14 @@ public final class RoundResultCodec {
     }
 
     public static RoundResult decode(byte[] bytes) {
+        return decode(bytes, null, null);
+    }
+
+    /**
+     * {@link #decode(byte[])}, the parameters and updater state read into {@code params} and {@code state} when they
+     * have the lengths the bytes hold (last round's arrays, used again), else into new arrays.
+     */
+    public static RoundResult decode(byte[] bytes, float[] reusableParams, float[] reusableState) {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < HEADER || b.getInt() != MAGIC) {
             throw new IllegalArgumentException("not a round result of the barrier exchange (" + bytes.length
@@ -47,14 +64,20 @@ public final class RoundResultCodec {
         int epochs = b.getInt();
         TaskPhases phases = new TaskPhases(b.getLong(), b.getLong(), b.getLong(), b.getLong(), b.getLong(),
                 b.getLong(), b.getLong(), b.getLong());
-        float[] params = new float[b.getInt()];
-        float[] state = new float[b.getInt()];
-        if (bytes.length != HEADER + 4L * (params.length + state.length)) {
+        int paramCount = b.getInt();
+        int stateCount = b.getInt();
+        if (paramCount < 0 || stateCount < 0 || bytes.length != HEADER + 4L * (paramCount + (long) stateCount)) {
             throw new IllegalArgumentException("a round result of " + bytes.length + " bytes cannot hold "
-                    + params.length + " parameters and " + state.length + " updater values");
+                    + paramCount + " parameters and " + stateCount + " updater values");
         }
+        float[] params = ofLength(reusableParams, paramCount);
+        float[] state = ofLength(reusableState, stateCount);
         b.asFloatBuffer().get(params).get(state);
         return new RoundResult(new ModelState(params, state, iterations, epochs), examples, minibatches, lossSum,
                 trainNanos, phases);
+    }
+
+    private static float[] ofLength(float[] reusable, int length) {
+        return reusable != null && reusable.length == length ? reusable : new float[length];
     }
 }

@@ -19,6 +19,15 @@ public final class LocalTrainer {
      */
     public static Optional<RoundResult> train(
             NeuralNetwork net, ModelState start, Iterator<DataSet> batches, int tau, double learningRate) {
+        return train(net, start, batches, tau, learningRate, null);
+    }
+
+    /**
+     * {@link #train(NeuralNetwork, ModelState, Iterator, int, double)}, the change written into {@code reusable}'s
+     * arrays where they fit (an earlier round's change that nothing reads any more; may be null).
+     */
+    public static Optional<RoundResult> train(NeuralNetwork net, ModelState start, Iterator<DataSet> batches,
+                                              int tau, double learningRate, ModelState reusable) {
         // Each phase is timed with a few nanoTime calls per step, nothing that moves with the data's size.
         long asked = System.nanoTime();
         if (!batches.hasNext()) {
@@ -56,7 +65,7 @@ public final class LocalTrainer {
         long extracting = System.nanoTime();
         // A shard that ran short asked once more for a minibatch it did not get.
         waitNanos += extracting - mark;
-        ModelState change = ModelState.changeOf(net, start);
+        ModelState change = ModelState.changeOf(net, start, reusable);
         long end = System.nanoTime();
         TaskPhases phases = new TaskPhases(0, loaded - began, firstBatchNanos, stepNanos, waitNanos,
                 end - extracting, 0, end - asked);

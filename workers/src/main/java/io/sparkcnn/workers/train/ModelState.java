@@ -27,9 +27,18 @@ public record ModelState(float[] params, float[] updaterState, int iterations, i
      * duplicates the array off the heap before copying it out).
      */
     public static ModelState changeOf(NeuralNetwork net, ModelState start) {
+        return changeOf(net, start, null);
+    }
+
+    /**
+     * {@link #changeOf(NeuralNetwork, ModelState)} written into {@code reusable}'s arrays where they have the
+     * lengths needed (a change of an earlier round that nothing reads any more), else into new ones.
+     */
+    public static ModelState changeOf(NeuralNetwork net, ModelState start, ModelState reusable) {
         INDArray state = net.updaterState();
-        return new ModelState(subtract(read(net.params()), start.params),
-                subtract(state == null ? new float[0] : read(state), start.updaterState),
+        return new ModelState(subtract(read(net.params(), reusable == null ? null : reusable.params), start.params),
+                subtract(state == null ? new float[0] : read(state, reusable == null ? null : reusable.updaterState),
+                        start.updaterState),
                 Networks.iterations(net), Networks.epochs(net));
     }
 
@@ -65,10 +74,16 @@ public record ModelState(float[] params, float[] updaterState, int iterations, i
     // One bulk copy between the heap and the array's native memory through JavaCPP's pointer, which ND4J's own
     // calls do not offer: Nd4j.createFromArray + assign and toFloatVector each go through a temporary native copy.
     private static float[] read(INDArray array) {
+        return read(array, null);
+    }
+
+    /** {@link #read(INDArray)} into {@code reusable} when it has the array's length. */
+    private static float[] read(INDArray array, float[] reusable) {
         if (!wholeFloatBuffer(array)) {
             return array.toFloatVector();
         }
-        float[] out = new float[(int) array.length()];
+        float[] out = reusable != null && reusable.length == array.length() ? reusable
+                : new float[(int) array.length()];
         new FloatPointer(array.data().addressPointer()).get(out);
         return out;
     }

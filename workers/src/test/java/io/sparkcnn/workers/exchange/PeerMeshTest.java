@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -78,6 +79,57 @@ class PeerMeshTest {
             pool.shutdownNow();
             listening.forEach(PeerMesh.Listening::close);
         }
+    }
+
+    @ParameterizedTest(name = "encrypted: {0}")
+    @ValueSource(booleans = {false, true})
+    void anInboxIsReadIntoAgainWhileTheMessagesKeepTheirSizeAndReplacedWhenOneChanges(boolean encrypt)
+            throws Exception {
+        int n = 2;
+        // Rounds 0-2 of the same size, round 3 longer: its array cannot hold the message.
+        int[] sizes = {300_000, 300_000, 300_000, 300_017};
+        List<PeerMesh.Listening> listening = listenOnLoopback(n);
+        List<String> addresses = listening.stream().map(PeerMesh.Listening::address).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<Void>> workers = new ArrayList<>();
+            for (int w = 0; w < n; w++) {
+                int me = w;
+                int peer = 1 - w;
+                workers.add(pool.submit(() -> {
+                    byte[][] inbox = new byte[n][];
+                    byte[] previous = null;
+                    try (PeerMesh mesh = listening.get(me).connect(me, addresses, TOKEN, encrypt, () -> false)) {
+                        for (int round = 0; round < sizes.length; round++) {
+                            byte[] mine = sized(me, round, sizes[round]);
+                            byte[][] all = mesh.allGather(mine, inbox);
+                            assertTrue(all == inbox && all[me] == mine, "the inbox comes back, mine in my place");
+                            assertArrayEquals(sized(peer, round, sizes[round]), all[peer], "round " + round);
+                            if (round == 1 || round == 2) {
+                                assertTrue(all[peer] == previous, "round " + round + " read into last round's array");
+                            }
+                            if (round == 3) {
+                                assertTrue(all[peer] != previous, "a longer message got an array of its own");
+                            }
+                            previous = all[peer];
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<Void> w : workers) {
+                w.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+            listening.forEach(PeerMesh.Listening::close);
+        }
+    }
+
+    private static byte[] sized(int worker, int round, int size) {
+        byte[] b = new byte[size];
+        new Random(1000L * worker + round).nextBytes(b);
+        return b;
     }
 
     @Test
@@ -236,5 +288,29 @@ class PeerMeshTest {
         assertEquals(r.phases(), back.phases());
         assertThrows(IllegalArgumentException.class, () -> RoundResultCodec.decode(new byte[8]),
                 "something that is not a result");
+    }
+
+    @Test
+    void theCodecWritesAndReadsIntoLastRoundsArraysWhenTheyFitAndIntoNewOnesWhenNot() {
+        float[] params = {1.5f, -0f, Float.NaN};
+        float[] state = {7f, 8f, 9f, 10f};
+        RoundResult r = new RoundResult(new ModelState(params, state, 3, 1), 32, 1, 0.5, 10, TaskPhases.NONE);
+        byte[] bytes = RoundResultCodec.encode(r);
+        byte[] stale = new byte[bytes.length];
+        Arrays.fill(stale, (byte) 0x5a);
+        assertTrue(RoundResultCodec.encode(r, stale) == stale, "a buffer of the right size is written into");
+        assertArrayEquals(bytes, stale);
+        assertTrue(RoundResultCodec.encode(r, new byte[bytes.length - 1]).length == bytes.length,
+                "a buffer of another size is not");
+
+        float[] oldParams = {42f, 42f, 42f};
+        float[] oldState = {42f, 42f, 42f, 42f};
+        RoundResult back = RoundResultCodec.decode(bytes, oldParams, oldState);
+        assertTrue(back.state().params() == oldParams && back.state().updaterState() == oldState);
+        assertArrayEquals(params, oldParams);
+        assertArrayEquals(state, oldState);
+        RoundResult fresh = RoundResultCodec.decode(bytes, new float[2], null);
+        assertArrayEquals(params, fresh.state().params());
+        assertArrayEquals(state, fresh.state().updaterState());
     }
 }

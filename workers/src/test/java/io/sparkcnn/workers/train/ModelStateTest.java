@@ -68,6 +68,15 @@ class ModelStateTest {
         assertTrue(Arrays.stream(toDoubles(change.params())).anyMatch(v -> v != 0), "the step moved the parameters");
         assertEquals(2, change.iterations());
         assertArrayEquals(params, net.params().toFloatVector(), "reading the change leaves the network as it was");
+
+        // Written into an old change's arrays, whatever they held, the change has the same bits.
+        ModelState old = new ModelState(new float[params.length], new float[moments.length], 0, 0);
+        Arrays.fill(old.params(), 42f);
+        Arrays.fill(old.updaterState(), -7f);
+        ModelState again = ModelState.changeOf(net, start, old);
+        assertTrue(again.params() == old.params() && again.updaterState() == old.updaterState());
+        assertArrayEquals(expectedParams, again.params());
+        assertArrayEquals(expectedMoments, again.updaterState());
     }
 
     @Test
