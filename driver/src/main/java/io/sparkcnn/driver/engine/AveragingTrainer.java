@@ -6,6 +6,7 @@ import io.sparkcnn.driver.shard.Sharder;
 import io.sparkcnn.driver.shard.WorkerShards;
 import io.sparkcnn.workers.data.BatchMaker;
 import io.sparkcnn.workers.data.LabeledImage;
+import io.sparkcnn.workers.exchange.InProcessMesh;
 import io.sparkcnn.workers.train.ModelState;
 import io.sparkcnn.workers.train.NativeThreads;
 import io.sparkcnn.workers.train.NetworkCache;
@@ -263,12 +264,19 @@ public final class AveragingTrainer {
             rates[i] = schedule.rate(epoch, state.iterations() + (long) i) * rateScale;
         }
         Broadcast<ModelState> broadcast = sc.broadcast(state);
+        byte[] token = token();
         long submitted = System.nanoTime();
-        List<EpochTask.Outcome> outcomes = shards.records().rdd().barrier()
-                .mapPartitions(new EpochTask(broadcast, network, batchMaker, plan, averaging, epoch, firstBlock,
-                        blocksInEpoch, shards.layout().recordsPerBlock(), k, rates, token(), sparkEncrypts()), false,
-                        ClassTag$.MODULE$.apply(EpochTask.Outcome.class))
-                .toJavaRDD().collect();
+        List<EpochTask.Outcome> outcomes;
+        try {
+            outcomes = shards.records().rdd().barrier()
+                    .mapPartitions(new EpochTask(broadcast, network, batchMaker, plan, averaging, epoch, firstBlock,
+                            blocksInEpoch, shards.layout().recordsPerBlock(), k, rates, token, sparkEncrypts(),
+                            sc.isLocal()), false, ClassTag$.MODULE$.apply(EpochTask.Outcome.class))
+                    .toJavaRDD().collect();
+        } finally {
+            // Local mode's workers met in this JVM; a failed stage attempt may have left its meeting point behind.
+            InProcessMesh.forget(token);
+        }
         long finished = System.nanoTime();
         broadcast.destroy(false);
         shards.release();

@@ -3,6 +3,8 @@ package io.sparkcnn.driver.engine;
 import io.sparkcnn.workers.Seeds;
 import io.sparkcnn.workers.data.BatchMaker;
 import io.sparkcnn.workers.data.LabeledImage;
+import io.sparkcnn.workers.exchange.AllGather;
+import io.sparkcnn.workers.exchange.InProcessMesh;
 import io.sparkcnn.workers.exchange.PeerMesh;
 import io.sparkcnn.workers.exchange.RoundResultCodec;
 import io.sparkcnn.workers.train.LocalTrainer;
@@ -27,11 +29,12 @@ import scala.runtime.AbstractFunction1;
 /**
  * One worker's task for the rest of an epoch with the barrier exchange ({@link Exchange#BARRIER}): the worker runs
  * every round of the epoch itself. A round ends in an all-gather that hands every worker every worker's change
- * ({@link PeerMesh}, connected once an epoch through Spark's barrier); each worker then sums them in partition
- * order and averages with the driver's own code ({@link ParameterAverage}), so every worker holds the same bits the tree exchange's driver would, and starts the
- * next round from them. What a round of the other exchanges pays again and again (a job and its task launch, the
- * state's broadcast, the wait for a round's first minibatch) is paid once an epoch. The seeds are the other
- * exchanges' (the round's first block, the worker), so the run gives the tree's parameters bit for bit.
+ * ({@link PeerMesh}, connected once an epoch through Spark's barrier; {@link InProcessMesh} in local mode); each
+ * worker then sums them in partition order and averages with the driver's own code ({@link ParameterAverage}), so
+ * every worker holds the same bits the tree exchange's driver would, and starts the next round from them. What a
+ * round of the other exchanges pays again and again (a job and its task launch, the state's broadcast, the wait
+ * for a round's first minibatch) is paid once an epoch. The seeds are the other exchanges' (the round's first
+ * block, the worker), so the run gives the tree's parameters bit for bit.
  */
 final class EpochTask extends AbstractFunction1<scala.collection.Iterator<LabeledImage>,
         scala.collection.Iterator<EpochTask.Outcome>> implements Serializable {
@@ -66,10 +69,12 @@ final class EpochTask extends AbstractFunction1<scala.collection.Iterator<Labele
     private final byte[] token;
     /** Whether the mesh seals its messages (AES-GCM under the token): where Spark encrypts its own traffic. */
     private final boolean encrypt;
+    /** Whether every worker is a task of the driver's JVM (local mode), which exchanges in memory. */
+    private final boolean inProcess;
 
     EpochTask(Broadcast<ModelState> start, NetworkSpec network, BatchMaker batchMaker, TrainingPlan plan,
               AveragingSchedule averaging, int epoch, int firstBlock, int blocksInEpoch, int recordsPerBlock,
-              int firstRoundBlocks, double[] rates, byte[] token, boolean encrypt) {
+              int firstRoundBlocks, double[] rates, byte[] token, boolean encrypt, boolean inProcess) {
         this.start = start;
         this.network = network;
         this.batchMaker = batchMaker;
@@ -83,6 +88,7 @@ final class EpochTask extends AbstractFunction1<scala.collection.Iterator<Labele
         this.rates = rates;
         this.token = token;
         this.encrypt = encrypt;
+        this.inProcess = inProcess;
     }
 
     @Override
@@ -91,13 +97,16 @@ final class EpochTask extends AbstractFunction1<scala.collection.Iterator<Labele
         BarrierTaskContext context = BarrierTaskContext.get();
         int worker = context.partitionId();
         NativeThreads.limitTo(context.cpus());
-        // Spark's own all-gather, once an epoch, tells every worker where the others listen (see PeerMesh). It
+        // In local mode the workers are tasks of this JVM and hand their changes over in memory (InProcessMesh).
+        // Elsewhere Spark's own all-gather, once an epoch, tells every worker where the others listen (PeerMesh); it
         // takes a second at the least, so it runs while the worker reads its shard and trains its first round.
-        String host = hostOf(context.getTaskInfos()[worker].address());
-        try (PeerMesh.Listening listening = PeerMesh.listen(host);
-             PeerMesh.Connecting connecting = listening.connectInBackground(worker,
-                     () -> List.of(context.allGather(listening.address())), token, encrypt,
-                     context::isInterrupted)) {
+        try (PeerMesh.Listening listening = inProcess ? null
+                     : PeerMesh.listen(hostOf(context.getTaskInfos()[worker].address()));
+             AllGather.Joining joining = inProcess
+                     ? InProcessMesh.join(token, context.stageAttemptNumber(), context.getTaskInfos().length, worker,
+                             context::isInterrupted)
+                     : listening.connectInBackground(worker, () -> List.of(context.allGather(listening.address())),
+                             token, encrypt, context::isInterrupted)) {
             Iterator<LabeledImage> records = JavaConverters.asJavaIteratorConverter(shard).asJava();
             // The shard is read and sorted at its first record (see WorkerShards#records), here in the task's own
             // thread, as Spark's shuffle reader needs, and not in the minibatches' prefetch thread.
@@ -131,7 +140,7 @@ final class EpochTask extends AbstractFunction1<scala.collection.Iterator<Labele
                                 blocks * plan.averagingFrequency(), rate, buffers.lastChange);
                         mine.ifPresent(r -> sum.add(r.phases()));
                         long gathering = System.nanoTime();
-                        byte[][] all = connecting.mesh().allGather(buffers.encode(mine), buffers.inbox);
+                        byte[][] all = joining.mesh().allGather(buffers.encode(mine), buffers.inbox);
                         // Summed in worker order, as the tree's driver sums the partitions: the same bits on every
                         // worker.
                         ParameterAverage average = buffers.sum();
@@ -161,7 +170,7 @@ final class EpochTask extends AbstractFunction1<scala.collection.Iterator<Labele
                         }
                     }
                     // Every worker of the stage takes part in Spark's all-gather, even one that had no round to run.
-                    connecting.mesh();
+                    joining.mesh();
                     return new Outcome(worker, worker == 0 ? rounds : List.of(), worker == 0 ? state : null, k,
                             sum.total(fetchNanos, readNanos, System.nanoTime() - began), diverged);
                 });
@@ -180,14 +189,20 @@ final class EpochTask extends AbstractFunction1<scala.collection.Iterator<Labele
 
     /**
      * The arrays of the state's size that a round needs, kept from round to round instead of allocated anew: the
-     * change this worker takes from its network and sends, those it receives and decodes, and the sums. A LeNet-5 state with Adam is 5.2 MB, and
-     * five such arrays a round made the JVM's garbage collector run a cycle every second or so in local mode
-     * (arrays that large are G1's humongous objects, each allocation a check of the heap's occupancy).
+     * change this worker takes from its network and sends, those it receives and decodes, and the sums. A LeNet-5
+     * state with Adam is 5.2 MB, and five such arrays a round made the JVM's garbage collector run a cycle every
+     * second or so in local mode (arrays that large are G1's humongous objects, each allocation a check of the
+     * heap's occupancy): 28 of a local epoch's pauses, 2 with the arrays kept.
      */
     private static final class RoundBuffers {
         /** Every worker's message of the last round: the next round's are read into the same arrays. */
         final byte[][] inbox;
-        private byte[] outgoing;
+        /**
+         * This worker's messages, the two used in turn: the other workers may read a round's message until they
+         * come to the next round's all-gather ({@link InProcessMesh#allGather}).
+         */
+        private final byte[][] outgoing = new byte[2][];
+        private int sent;
         private float[] peerParams;
         private float[] peerState;
         /** This worker's change of the last round, summed and sent: the next round's is written into its arrays. */
@@ -203,8 +218,9 @@ final class EpochTask extends AbstractFunction1<scala.collection.Iterator<Labele
             if (mine.isEmpty()) {
                 return new byte[0];
             }
-            outgoing = RoundResultCodec.encode(mine.get(), outgoing);
-            return outgoing;
+            int turn = sent++ & 1;
+            outgoing[turn] = RoundResultCodec.encode(mine.get(), outgoing[turn]);
+            return outgoing[turn];
         }
 
         /** A peer's change, good until the next call: it is added into the sum at once. */

@@ -44,7 +44,7 @@ import javax.crypto.spec.SecretKeySpec;
  * way fails its check ({@link #sendSealed} says why in chunks). A read waits at most a second at a time and then
  * asks {@code cancelled}, so that a task Spark kills (a peer failed) stops waiting for a peer that is gone.
  */
-public final class PeerMesh implements AutoCloseable {
+public final class PeerMesh implements AllGather, AutoCloseable {
     private static final int TIMEOUT_MS = 1000;
     /** The plaintext bytes of a sealed message's chunk ({@link #sendSealed}). */
     private static final int CHUNK = 1 << 16;
@@ -208,7 +208,7 @@ public final class PeerMesh implements AutoCloseable {
     }
 
     /** A mesh being connected in the background ({@link Listening#connectInBackground}). */
-    public static final class Connecting implements AutoCloseable {
+    public static final class Connecting implements AllGather.Joining {
         private final FutureTask<PeerMesh> task;
         private final Thread thread;
 
@@ -218,6 +218,7 @@ public final class PeerMesh implements AutoCloseable {
         }
 
         /** The connected mesh, waiting for it the first time; the connecting thread's failure is rethrown. */
+        @Override
         public PeerMesh mesh() {
             return awaited(task, "connecting the barrier exchange's mesh");
         }
@@ -256,11 +257,11 @@ public final class PeerMesh implements AutoCloseable {
     }
 
     /**
-     * As {@link #allGather(byte[])}, each other worker's message read into {@code inbox[j]} when that array has the
-     * message's length, else into a new array put there: the arrays of one round used again the next (a round's
-     * messages are the same size every round), so a round allocates nothing of the state's size. Returns
-     * {@code inbox}, {@code mine} at this worker's index.
+     * {@inheritDoc} Each other worker's message is read into {@code inbox[j]} when that array has the message's
+     * length, else into a new array put there: the arrays of one round used again the next (a round's messages are
+     * the same size every round), so a round allocates nothing of the state's size.
      */
+    @Override
     public byte[][] allGather(byte[] mine, byte[][] inbox) {
         int n = to.length;
         if (inbox.length != n) {

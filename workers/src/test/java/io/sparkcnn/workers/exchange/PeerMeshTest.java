@@ -126,7 +126,8 @@ class PeerMeshTest {
         }
     }
 
-    private static byte[] sized(int worker, int round, int size) {
+    /** {@code size} random bytes, the same for the same worker and round. */
+    static byte[] sized(int worker, int round, int size) {
         byte[] b = new byte[size];
         new Random(1000L * worker + round).nextBytes(b);
         return b;
