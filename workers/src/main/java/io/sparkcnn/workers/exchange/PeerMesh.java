@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.FutureTask;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -46,8 +47,19 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class PeerMesh implements AllGather, AutoCloseable {
     private static final int TIMEOUT_MS = 1000;
-    /** The plaintext bytes of a sealed message's chunk ({@link #sendSealed}). */
+    /** The plaintext bytes of a sealed message's chunk ({@link #sendSealed}), once this JVM's cipher is warm. */
     private static final int CHUNK = 1 << 16;
+    /** The chunks of a JVM whose cipher is not compiled yet: more calls per byte, so that it is compiled sooner. */
+    private static final int WARMING_CHUNK = 1 << 13;
+    /**
+     * The chunks this JVM seals and opens in {@link #WARMING_CHUNK}s before it goes over to {@link #CHUNK}s: about
+     * 40 MB, four LeNet-5 rounds, after which the JIT has compiled AES-GCM's AES-NI path (measured on JDK 17 on one
+     * core: 64 KB chunks from the start took 20 rounds of a 5.2 MB message sealed and opened to get there, 2.5 s
+     * in all; 8 KB chunks for the first four rounds, 0.7 s).
+     */
+    private static final long WARMING_CHUNKS = 5_000;
+    /** Chunks sealed and opened in this JVM, by every mesh: how warm its cipher is. */
+    private static final AtomicLong CHUNKS_CRYPTED = new AtomicLong();
     /** AES-GCM's tag: 16 bytes per chunk. */
     private static final int TAG = 16;
     private final int me;
@@ -328,24 +340,27 @@ public final class PeerMesh implements AllGather, AutoCloseable {
     }
 
     /**
-     * The {@code number}-th message to {@code receiver} sealed: its length on the wire, then its chunks of at most
-     * {@link #CHUNK} bytes, each sealed with AES-GCM under its own nonce (see {@link #nonce}) and the wire length as
-     * associated data, so that a chunk moved, dropped, replayed or cut off fails its check. Chunks rather than one
-     * seal of the whole message: the JDK's AES-GCM reaches its AES-NI code only once compiled, which a few
-     * megabyte-long calls per round never make it (measured on JDK 17 here: 45-314 MB/s for one 5.2 MB call,
-     * 1,700 MB/s in 64 KB chunks, against ChaCha20-Poly1305's 160), and the receiver opens a chunk while the next
-     * one is on its way.
+     * The {@code number}-th message to {@code receiver} sealed: its length on the wire and its chunk size, then its
+     * chunks of that many bytes (the last one shorter), each sealed with AES-GCM under its own nonce (see
+     * {@link #nonce}) and the wire length and chunk size as associated data, so that a chunk moved, dropped,
+     * replayed or cut off fails its check. Chunks rather than one seal of the whole message: the JDK's AES-GCM
+     * reaches its AES-NI code only once compiled, which a few megabyte-long calls per round never make it (measured
+     * on JDK 17 here: 45-314 MB/s for one 5.2 MB call, 1,700 MB/s in 64 KB chunks, against ChaCha20-Poly1305's
+     * 160), and the receiver opens a chunk while the next one is on its way. A JVM whose cipher is still cold sends
+     * smaller chunks ({@link #WARMING_CHUNKS}), and says so in the chunk size.
      */
     private void sendSealed(DataOutputStream out, int receiver, int number, byte[] message) throws IOException {
-        int chunks = Math.max(1, (message.length + CHUNK - 1) / CHUNK);
+        int chunk = CHUNKS_CRYPTED.get() < WARMING_CHUNKS ? WARMING_CHUNK : CHUNK;
+        int chunks = Math.max(1, (message.length + chunk - 1) / chunk);
         int wireLength = Math.toIntExact((long) message.length + (long) chunks * TAG);
         out.writeInt(wireLength);
-        byte[] sealed = new byte[CHUNK + TAG];
+        out.writeInt(chunk);
+        byte[] sealed = new byte[chunk + TAG];
         Cipher cipher = gcm();
         for (int c = 0; c < chunks; c++) {
-            int from = c * CHUNK;
-            int length = Math.min(CHUNK, message.length - from);
-            int n = crypt(cipher, Cipher.ENCRYPT_MODE, me, receiver, number, c, c == chunks - 1, wireLength,
+            int from = c * chunk;
+            int length = Math.min(chunk, message.length - from);
+            int n = crypt(cipher, Cipher.ENCRYPT_MODE, me, receiver, number, c, c == chunks - 1, wireLength, chunk,
                     message, from, length, sealed, 0);
             out.write(sealed, 0, n);
         }
@@ -354,19 +369,24 @@ public final class PeerMesh implements AllGather, AutoCloseable {
     /** The {@code number}-th message from {@code sender}, of {@code wireLength} sealed bytes ({@link #sendSealed}). */
     private byte[] receiveSealed(DataInputStream in, int sender, int number, int wireLength, byte[] reusable,
                                  String who) throws IOException {
-        int chunks = (int) (((long) wireLength + CHUNK + TAG - 1) / (CHUNK + TAG));
+        int chunk = readInt(in, cancelled, who);
+        // Any other size is not a sealed message of this mesh (it is checked again with the chunks).
+        if (chunk != CHUNK && chunk != WARMING_CHUNK) {
+            throw notAuthentic(sender, me, number, null);
+        }
+        int chunks = (int) (((long) wireLength + chunk + TAG - 1) / (chunk + TAG));
         long length = (long) wireLength - (long) chunks * TAG;
         if (wireLength < TAG || length < 0) {
             throw notAuthentic(sender, me, number, null);
         }
         byte[] message = ofLength(reusable, length);
-        byte[] sealed = new byte[CHUNK + TAG];
+        byte[] sealed = new byte[chunk + TAG];
         Cipher cipher = gcm();
         for (int c = 0; c < chunks; c++) {
-            int from = c * CHUNK;
-            int plain = (int) Math.min(CHUNK, length - from);
+            int from = c * chunk;
+            int plain = (int) Math.min(chunk, length - from);
             readFully(in, sealed, 0, plain + TAG, cancelled, who);
-            crypt(cipher, Cipher.DECRYPT_MODE, sender, me, number, c, c == chunks - 1, wireLength, sealed, 0,
+            crypt(cipher, Cipher.DECRYPT_MODE, sender, me, number, c, c == chunks - 1, wireLength, chunk, sealed, 0,
                     plain + TAG, message, from);
         }
         return message;
@@ -382,11 +402,13 @@ public final class PeerMesh implements AllGather, AutoCloseable {
 
     /** Seals or opens one chunk of a message from {@code sender} to {@code receiver}; the bytes written. */
     private int crypt(Cipher cipher, int mode, int sender, int receiver, int number, int chunk, boolean last,
-                      int wireLength, byte[] in, int offset, int length, byte[] out, int outOffset) {
+                      int wireLength, int chunkSize, byte[] in, int offset, int length, byte[] out, int outOffset) {
         try {
             cipher.init(mode, key, new GCMParameterSpec(8 * TAG, nonce(sender, receiver, number, chunk, last)));
-            cipher.updateAAD(ByteBuffer.allocate(4).putInt(wireLength).array());
-            return cipher.doFinal(in, offset, length, out, outOffset);
+            cipher.updateAAD(ByteBuffer.allocate(8).putInt(wireLength).putInt(chunkSize).array());
+            int n = cipher.doFinal(in, offset, length, out, outOffset);
+            CHUNKS_CRYPTED.incrementAndGet();
+            return n;
         } catch (AEADBadTagException e) {
             throw notAuthentic(sender, receiver, number, e);
         } catch (GeneralSecurityException e) {
