@@ -29,7 +29,7 @@ final class AlexNet {
 
     static NetworkSpec spec(ImageShape input, int classes, Hyper hyper) {
         double keep = hyper.keepProbability(0.5);
-        return NetworkSpec.of(hyper.base(WeightInit.RELU)
+        return NetworkSpec.of(hyper.layout(hyper.base(WeightInit.RELU)
                 .convolutionMode(ConvolutionMode.Truncate)
                 .activation(Activation.RELU)
                 .list()
@@ -47,7 +47,7 @@ final class AlexNet {
                 .layer(new DenseLayer.Builder().name("fc7").nOut(4096).dropOut(keep).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("fc8").nOut(classes)
                         .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).dropOut(keep).build())
-                .setInputType(InputType.convolutional(input.height(), input.width(), input.channels()))
+                .setInputType(InputType.convolutional(input.height(), input.width(), input.channels())))
                 .build());
     }
 

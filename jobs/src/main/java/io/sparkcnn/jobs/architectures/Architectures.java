@@ -4,6 +4,13 @@ import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.workers.data.ImageShape;
 import io.sparkcnn.workers.train.Momentum;
 import io.sparkcnn.workers.train.NetworkSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.learning.config.AdaDelta;
 import org.nd4j.linalg.learning.config.AdaGrad;
 import org.nd4j.linalg.learning.config.Adam;
@@ -19,8 +26,8 @@ public final class Architectures {
     public static NetworkSpec build(JobConfig job, ImageShape input, int classes) {
         JobConfig.Model m = job.model();
         Hyper hyper = hyper(job);
-        return switch (m.architecture()) {
-            case LENET5 -> LeNet5.spec(input, classes, hyper, m.channelsLast());
+        NetworkSpec spec = switch (m.architecture()) {
+            case LENET5 -> LeNet5.spec(input, classes, hyper);
             case ALEXNET -> AlexNet.spec(input, classes, hyper);
             case VGG16 -> Vgg.spec(input, classes, hyper, 16);
             case VGG19 -> Vgg.spec(input, classes, hyper, 19);
@@ -41,12 +48,44 @@ public final class Architectures {
             case CUSTOM -> ConvStack.parse(m.pattern(), m.filters(), m.kernel(), m.fcUnits(), m.batchNorm())
                     .spec(input, classes, hyper);
         };
+        if (hyper.channelsLast()) {
+            requireChannelsLastSafe(spec);
+        }
+        return spec;
+    }
+
+    /**
+     * DL4J 1.0.0-M2's oneDNN convolution computes wrong weight and bias gradients channels-last when the
+     * convolution applies an activation of its own (measured: with an identity activation, or without the oneDNN
+     * helpers, the NHWC step equals the NCHW one exactly; with a ReLU it does not), so a channels-last network may
+     * only have convolutions whose activation is the identity, followed by batch norm or an activation layer.
+     * {@link io.sparkcnn.jobs.config.Architecture#trainsChannelsLast()} names the architectures built that way;
+     * this check keeps a network from training wrong if one changes.
+     */
+    static void requireChannelsLastSafe(NetworkSpec spec) {
+        List<org.deeplearning4j.nn.conf.layers.Layer> layers = new ArrayList<>();
+        if (spec.graph()) {
+            ComputationGraphConfiguration.fromJson(spec.json()).getVertices().values().forEach(v -> {
+                if (v instanceof LayerVertex l) {
+                    layers.add(l.getLayerConf().getLayer());
+                }
+            });
+        } else {
+            MultiLayerConfiguration.fromJson(spec.json()).getConfs().forEach(c -> layers.add(c.getLayer()));
+        }
+        for (org.deeplearning4j.nn.conf.layers.Layer layer : layers) {
+            if (layer instanceof ConvolutionLayer c && !(c.getActivationFn() instanceof ActivationIdentity)) {
+                throw new IllegalArgumentException("model.data-format: convolution '" + c.getLayerName()
+                        + "' has its own activation (" + c.getActivationFn() + "), which DL4J's oneDNN convolution"
+                        + " gets wrong gradients for channels-last; use model.data-format = NCHW.");
+            }
+        }
     }
 
     public static Hyper hyper(JobConfig job) {
         JobConfig.Training t = job.training();
         return new Hyper(job.seed(), updater(job), t.l1(), t.l2(), t.weightDecay(), job.model().dropout(),
-                t.gradientClip());
+                t.gradientClip(), job.model().channelsLast());
     }
 
     public static IUpdater updater(JobConfig job) {

@@ -83,11 +83,11 @@ public record ConvStack(int convsPerBlock, boolean pool, int blocks, int hiddenF
             list.layer(new DenseLayer.Builder().name("fc" + (i + 1)).nOut(fcUnits).activation(Activation.RELU)
                     .dropOut(i == 0 ? 0 : keep).build());
         }
-        return NetworkSpec.of(list
+        return NetworkSpec.of(hyper.layout(list
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(classes)
                         .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER)
                         .dropOut(hiddenFc > 0 ? keep : 0).build())
-                .setInputType(InputType.convolutional(input.height(), input.width(), input.channels()))
+                .setInputType(InputType.convolutional(input.height(), input.width(), input.channels())))
                 .build());
     }
 }

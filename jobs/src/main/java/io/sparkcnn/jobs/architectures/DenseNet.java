@@ -40,7 +40,7 @@ final class DenseNet {
             }
         }
         g.addLayer("final_bn", bnRelu(), last);
-        return ResNet.finish(g, "final_bn", classes);
+        return ResNet.finish(g, "final_bn", classes, hyper);
     }
 
     /** One bottleneck layer; returns the name of the concatenation of its input and its k new maps. */

@@ -56,7 +56,7 @@ final class GoogLeNet {
                         .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER)
                         .dropOut(hyper.keepProbability(0.4)).build(), "avgpool")
                 .setOutputs("output");
-        return NetworkSpec.of(g.build());
+        return NetworkSpec.of(hyper.layout(g, "input").build());
     }
 
     /** One Inception module; returns the name of its depth concatenation. */

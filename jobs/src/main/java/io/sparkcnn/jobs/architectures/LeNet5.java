@@ -1,7 +1,6 @@
 package io.sparkcnn.jobs.architectures;
 
 import io.sparkcnn.workers.data.ImageShape;
-import io.sparkcnn.workers.train.ChannelsLastInput;
 import io.sparkcnn.workers.train.NetworkSpec;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -31,16 +30,12 @@ public final class LeNet5 {
         return configuration(input, classes, Hyper.of(seed, updater));
     }
 
-    public static MultiLayerConfiguration configuration(ImageShape input, int classes, Hyper hyper) {
-        return configuration(input, classes, hyper, false);
-    }
-
     /**
-     * With {@code channelsLast} the convolution and pooling layers run NHWC behind a {@link ChannelsLastInput}
-     * (the network still takes NCHW minibatches): the same network and arithmetic, faster with oneDNN.
+     * With {@code hyper.channelsLast()} the convolution and pooling layers run NHWC behind a
+     * {@link io.sparkcnn.workers.train.ChannelsLastInput} (the network still takes NCHW minibatches): the same
+     * network and arithmetic, faster with oneDNN.
      */
-    public static MultiLayerConfiguration configuration(ImageShape input, int classes, Hyper hyper,
-                                                        boolean channelsLast) {
+    public static MultiLayerConfiguration configuration(ImageShape input, int classes, Hyper hyper) {
         NeuralNetConfiguration.ListBuilder layers = hyper.base(WeightInit.XAVIER)
                 .convolutionMode(ConvolutionMode.Truncate)
                 .list()
@@ -56,13 +51,10 @@ public final class LeNet5 {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(classes)
                         .activation(Activation.SOFTMAX).dropOut(hyper.keepProbability(0)).build())
                 .setInputType(InputType.convolutional(input.height(), input.width(), input.channels()));
-        if (channelsLast) {
-            layers.inputPreProcessor(0, new ChannelsLastInput());
-        }
-        return layers.build();
+        return hyper.layout(layers).build();
     }
 
-    static NetworkSpec spec(ImageShape input, int classes, Hyper hyper, boolean channelsLast) {
-        return NetworkSpec.of(configuration(input, classes, hyper, channelsLast));
+    static NetworkSpec spec(ImageShape input, int classes, Hyper hyper) {
+        return NetworkSpec.of(configuration(input, classes, hyper));
     }
 }

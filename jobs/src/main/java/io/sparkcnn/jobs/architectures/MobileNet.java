@@ -47,12 +47,12 @@ final class MobileNet {
                             .hasBias(false).activation(Activation.IDENTITY).build())
                     .layer(bnRelu("conv_pw_" + (i + 1) + "_bn"));
         }
-        return NetworkSpec.of(list
+        return NetworkSpec.of(hyper.layout(list
                 .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).name("avgpool").build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(classes)
                         .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER)
                         .dropOut(hyper.keepProbability(0)).build())
-                .setInputType(InputType.convolutional(input.height(), input.width(), input.channels()))
+                .setInputType(InputType.convolutional(input.height(), input.width(), input.channels())))
                 .build());
     }
 

@@ -63,7 +63,7 @@ final class PreActResNet {
             }
         }
         g.addLayer("final_bn", bnRelu(), last);
-        return ResNet.finish(g, "final_bn", classes);
+        return ResNet.finish(g, "final_bn", classes, hyper);
     }
 
     /** One pre-activation block; returns the name of its residual sum. */

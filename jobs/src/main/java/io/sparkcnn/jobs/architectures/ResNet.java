@@ -54,7 +54,7 @@ final class ResNet {
                 inChannels = out;
             }
         }
-        return finish(g, last, classes);
+        return finish(g, last, classes, hyper);
     }
 
     static NetworkSpec cifar(ImageShape input, int classes, Hyper hyper, int depth) {
@@ -75,7 +75,7 @@ final class ResNet {
                 inChannels = width;
             }
         }
-        return finish(g, last, classes);
+        return finish(g, last, classes, hyper);
     }
 
     /** A graph of same-padded layers from an input named "input"; the pre-activation networks start the same way. */
@@ -87,13 +87,16 @@ final class ResNet {
                 .setInputTypes(InputType.convolutional(input.height(), input.width(), input.channels()));
     }
 
-    /** Global average pooling of {@code last} and the softmax output: every residual and dense network's head. */
-    static NetworkSpec finish(ComputationGraphConfiguration.GraphBuilder g, String last, int classes) {
+    /**
+     * Global average pooling of {@code last} and the softmax output: every residual and dense network's head; and
+     * the input's layout ({@link Hyper#layout}).
+     */
+    static NetworkSpec finish(ComputationGraphConfiguration.GraphBuilder g, String last, int classes, Hyper hyper) {
         g.addLayer("avgpool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last)
                 .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
                         .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), "avgpool")
                 .setOutputs("output");
-        return NetworkSpec.of(g.build());
+        return NetworkSpec.of(hyper.layout(g, "input").build());
     }
 
     private static String basic(ComputationGraphConfiguration.GraphBuilder g, String name, String in, int width,

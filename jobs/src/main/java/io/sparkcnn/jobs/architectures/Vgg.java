@@ -43,12 +43,12 @@ final class Vgg {
             list.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).name("pool" + (block + 1))
                     .kernelSize(2, 2).stride(2, 2).build());
         }
-        return NetworkSpec.of(list
+        return NetworkSpec.of(hyper.layout(list
                 .layer(new DenseLayer.Builder().name("fc6").nOut(4096).build())
                 .layer(new DenseLayer.Builder().name("fc7").nOut(4096).dropOut(keep).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("fc8").nOut(classes)
                         .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).dropOut(keep).build())
-                .setInputType(InputType.convolutional(input.height(), input.width(), input.channels()))
+                .setInputType(InputType.convolutional(input.height(), input.width(), input.channels())))
                 .build());
     }
 }

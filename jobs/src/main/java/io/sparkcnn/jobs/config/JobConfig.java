@@ -444,9 +444,18 @@ public final class JobConfig {
         }
         requireAlphaWithP(r, config, JobKeys.TRAINING_MIXUP_ALPHA, JobKeys.TRAINING_MIXUP_P);
         requireAlphaWithP(r, config, JobKeys.TRAINING_CUTMIX_ALPHA, JobKeys.TRAINING_CUTMIX_P);
-        if (m.channelsLast() && r.valid(JobKeys.MODEL_ARCHITECTURE) && m.architecture() != Architecture.LENET5) {
-            r.problems.add("model.data-format: NHWC is built for lenet5 only; use NCHW for '" + m.architecture()
-                    + "'.");
+        if (m.channelsLast() && r.valid(JobKeys.MODEL_ARCHITECTURE, JobKeys.MODEL_BATCH_NORM)
+                && (!m.architecture().trainsChannelsLast()
+                        || m.architecture() == Architecture.CUSTOM && !m.batchNorm())) {
+            r.problems.add("model.data-format: NHWC is refused for '" + m.architecture() + "'"
+                    + (m.architecture() == Architecture.CUSTOM ? " without model.batch-norm" : "")
+                    + ": its convolutions apply their own ReLU, for which DL4J 1.0.0-M2's oneDNN convolution"
+                    + " computes wrong gradients channels-last; use NCHW (every architecture whose convolutions"
+                    + " feed a batch norm takes NHWC).");
+        }
+        if (m.channelsLast() && r.valid(JobKeys.MODEL_FINETUNE_FROM) && !m.finetuneFrom().isBlank()) {
+            r.problems.add("model.data-format: a fine-tuned model keeps the layout it was saved with ("
+                    + m.finetuneFrom() + "); remove model.data-format = NHWC or train from scratch.");
         }
         if (m.freezeLayers() > 0 && m.finetuneFrom().isBlank()) {
             r.problems.add("model.freeze-layers: only applies with model.finetune-from (a saved model.zip).");
