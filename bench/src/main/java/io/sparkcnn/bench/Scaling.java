@@ -2,28 +2,43 @@ package io.sparkcnn.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sparkcnn.bench.ScalingModel.Exchange;
 import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code scaling}: the throughput-versus-executors tables of docs/scaling.md, from {@link ScalingModel} fed with a
- * bench run's measurements (per-worker images/s and the per-round cost outside the training step, from the
- * 1- and 2-worker cluster rows; the GEMM ceiling) and a stated network bandwidth.
+ * {@code scaling}: the throughput-versus-executors tables of docs/scaling.md, from {@link ScalingModel} fed with
+ * one bench run's measurements: each exchange's round cost fitted ({@link RoundCost}) to the exchange rows
+ * (y: a loopback cluster, the driver in a JVM of its own; x, local mode, if y did not run) at two state sizes and
+ * 1, 2 and 4 workers; the 1-worker cluster row (f) for LeNet-5's images/s per 1-core worker; the GEMM ceiling
+ * for ResNet-50's on a CPU executor. Only the network bandwidth and the GPU-class rate are stated, not measured.
  */
 @Command(name = "scaling", mixinStandardHelpOptions = true,
-        description = "Model throughput against the number of executors for LeNet-5 and ResNet-50.")
+        description = "Model throughput against the number of executors for LeNet-5 and ResNet-50, from a bench run.")
 final class Scaling implements Callable<Integer> {
     /** ResNet-50 on 224x224x3: 25.6 M parameters, 4.1 G forward multiply-adds (He et al. 2016). */
     static final double RESNET50_PARAMETERS = 25.6e6;
     static final double RESNET50_MACS = 4.1e9;
-    static final double LENET5_PARAMETERS = 431_080;
+    /** Parameters plus Adam's two moments, float32. */
+    static final int STATE_BYTES_PER_PARAMETER = 12;
+    static final String[] EXCHANGES = {"tree", "all-reduce"};
+    static final int MAX_EXECUTORS = 4096;
 
-    @Option(names = "--bench", paramLabel = "FILE", description = "A scripts/bench bench.json to take the"
-            + " measured rates from.")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--bench", required = true, paramLabel = "DIR", description = "A scripts/bench output folder"
+            + " of a run with rows y (or x) and f, e.g. scripts/bench --rows f,y --target 0.")
     File bench;
 
     @Option(names = "--bandwidth-gbps", defaultValue = "10", description = "Each node's network link, Gb/s.")
@@ -32,87 +47,146 @@ final class Scaling implements Callable<Integer> {
     @Option(names = "--cores-per-executor", defaultValue = "16", description = "For ResNet-50: an executor's cores.")
     int cores;
 
-    @Option(names = "--resnet-peak-share", defaultValue = "0.3", description = "For ResNet-50: the share of the"
-            + " per-core GEMM peak its training reaches (its large convolutions use the GEMM far better than"
-            + " LeNet-5's small ones).")
+    @Option(names = "--resnet-peak-share", defaultValue = "0.3", description = "For ResNet-50 on CPUs: the share of"
+            + " the measured per-core GEMM peak its training reaches.")
     double resnetPeakShare;
 
-    @Option(names = "--resnet-images-per-second", defaultValue = "0", description = "For ResNet-50: one"
-            + " executor's images/s, instead of the estimate from the GEMM peak (e.g. a GPU's).")
-    double resnetRateOverride;
-
-    @Option(names = "--lenet-images-per-second", defaultValue = "450", description = "LeNet-5 images/s of one"
-            + " 1-core worker (overridden by --bench's 1-worker cluster row).")
-    double lenetRate;
-
-    @Option(names = "--round-overhead-seconds", defaultValue = "0.05", description = "Fixed cost of a round"
-            + " (task launch, scheduling, serialisation; overridden by --bench's 2-worker cluster row).")
-    double fixedRound;
-
-    @Option(names = "--task-seconds", defaultValue = "0.002", description = "The driver's cost to launch and"
-            + " collect one task (Spark schedules a few thousand tasks a second at best).")
-    double perTask;
-
-    @Option(names = "--gemm-gflops-per-core", defaultValue = "25", description = "float32 GEMM GFLOP/s of one"
-            + " core (overridden by --bench's GEMM measurement).")
-    double gemmPerCore;
+    @Option(names = "--gpu-images-per-second", defaultValue = "300", description = "For ResNet-50: one GPU-class"
+            + " executor's images/s.")
+    double gpuRate;
 
     @Override
-    public Integer call() throws Exception {
-        if (bench != null) {
-            JsonNode b = new ObjectMapper().readTree(bench);
+    public Integer call() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        File report = new File(bench, "bench.json");
+        double lenetRate = 0;
+        double gemmPerCore = 0;
+        if (report.isFile()) {
+            JsonNode b = json.readTree(report);
             for (JsonNode row : b.path("rows")) {
-                String label = row.path("row").asText();
-                if (label.startsWith("f.") && row.has("train_images_per_second")) {
+                if (row.path("row").asText().startsWith("f.") && row.has("train_images_per_second")) {
                     lenetRate = row.get("train_images_per_second").asDouble();
                 }
-                if (label.startsWith("d.") && row.has("mean_round_seconds")) {
-                    fixedRound = row.get("mean_round_seconds").asDouble() * row.get("averaging_overhead_share").asDouble();
-                }
             }
-            if (b.has("gemm")) {
-                gemmPerCore = b.get("gemm").get("gemm_gflops").asDouble() / b.get("gemm").get("threads").asInt();
+            JsonNode gemm = b.path("gemm");
+            if (gemm.has("gemm_gflops")) {
+                gemmPerCore = gemm.get("gemm_gflops").asDouble() / gemm.get("threads").asInt();
             }
         }
+        if (lenetRate <= 0 || gemmPerCore <= 0) {
+            throw new ParameterException(spec.commandLine(), "scaling: " + report + " has no row f (LeNet-5 on a"
+                    + " 1-worker cluster) or no GEMM measurement; run scripts/bench --rows f,y --target 0 --out "
+                    + bench);
+        }
+        String letter = new File(bench, "exchange-y-1-tree/metrics.json").isFile() ? "y" : "x";
+        Map<String, RoundCost> costs = new java.util.LinkedHashMap<>();
+        for (String exchange : EXCHANGES) {
+            costs.put(exchange, RoundCost.fit(exchange, measured(json, letter, exchange)));
+        }
         double link = gbps * 1e9 / 8;
-        double resnetRate = resnetRateOverride > 0 ? resnetRateOverride
-                : cores * gemmPerCore * 1e9 * resnetPeakShare / (6 * RESNET50_MACS);
-        String resnetSource = resnetRateOverride > 0 ? "given"
-                : String.format(Locale.ROOT, "%d cores x %.1f GFLOP/s per core x %.0f%% / %.1f GFLOP per image", cores,
-                        gemmPerCore, 100 * resnetPeakShare, 6 * RESNET50_MACS / 1e9);
-        System.out.printf(Locale.ROOT, "Inputs: %.0f Gb/s links; fixed round cost %.3f s plus %.3f s per task;"
-                        + " LeNet-5 %.0f img/s per 1-core worker; ResNet-50 %.2f img/s per executor (%s); Adam state"
-                        + " = 3 x 4 bytes per parameter.%n%n",
-                gbps, fixedRound, perTask, lenetRate, resnetRate, resnetSource);
-        table("LeNet-5, batch 32", lenetRate, 32, 12 * LENET5_PARAMETERS, link);
-        table("ResNet-50 (224x224x3), batch 32", resnetRate, 32, 12 * RESNET50_PARAMETERS, link);
+        double resnetCpu = cores * gemmPerCore * 1e9 * resnetPeakShare / (6 * RESNET50_MACS);
+        System.out.printf(Locale.ROOT, "Measured in %s (rows %s and f): round costs outside the training step,"
+                        + " fitted to W = 1, 2, 4 at two state sizes:%n", bench, letter);
+        costs.values().forEach(c -> System.out.println("  " + c));
+        System.out.printf(Locale.ROOT, "LeNet-5 %.0f img/s per 1-core worker (row f); GEMM %.1f GFLOP/s per core;"
+                + " stated: %.0f Gb/s links, ResNet-50 on a %d-core CPU executor at %.0f%% of the GEMM peak (%.2f"
+                + " img/s), a GPU-class executor %.0f img/s; Adam's state, 12 bytes per parameter.%n%n", lenetRate,
+                gemmPerCore, gbps, cores, 100 * resnetPeakShare, resnetCpu, gpuRate);
+        table("LeNet-5, batch 32, 1-core CPU executors", lenetRate, 32, measuredLenetState(json, letter), link, costs);
+        double resnetState = STATE_BYTES_PER_PARAMETER * RESNET50_PARAMETERS;
+        table("ResNet-50 (224x224x3), batch 32, CPU executors", resnetCpu, 32, resnetState, link, costs);
+        table("ResNet-50 (224x224x3), batch 32, GPU-class executors", gpuRate, 32, resnetState, link, costs);
         return 0;
     }
 
-    private void table(String title, double rate, int batch, double stateBytes, double link) {
-        System.out.printf(Locale.ROOT, "%s: images/s of the cluster (efficiency against W ideal workers)%n%n", title);
-        System.out.println("| executors | tau 10, driver (tree) | tau 10, flat reduce | tau 50, driver (tree)"
-                + " | tau 10, all-reduce (BigDL) |");
-        System.out.println("|---:|---:|---:|---:|---:|");
-        ScalingModel t10 = new ScalingModel(rate, batch, 10, stateBytes, link, fixedRound, perTask);
-        ScalingModel t50 = new ScalingModel(rate, batch, 50, stateBytes, link, fixedRound, perTask);
-        for (int w = 1; w <= 256; w *= 2) {
-            System.out.printf(Locale.ROOT, "| %d | %s | %s | %s | %s |%n", w, cell(t10, w, Exchange.DRIVER),
-                    cell(t10, w, Exchange.DIRECT), cell(t50, w, Exchange.DRIVER), cell(t10, w, Exchange.ALL_REDUCE));
+    /** The exchange's rounds from rows x or y: the median cost outside the slowest step, the first round left out. */
+    private List<RoundCost.Measured> measured(ObjectMapper json, String letter, String exchange) throws IOException {
+        List<RoundCost.Measured> rounds = new ArrayList<>();
+        for (String model : new String[] {"", "lenet5-"}) {
+            for (int w : new int[] {1, 2, 4}) {
+                File metrics = new File(bench, "exchange-" + letter + "-" + model + w + "-" + exchange + "/metrics.json");
+                if (!metrics.isFile()) {
+                    continue;
+                }
+                JsonNode m = json.readTree(metrics);
+                JsonNode phases = m.path("rounds").path("phase_seconds");
+                rounds.add(new RoundCost.Measured(w, m.get("state_bytes").asDouble(), median(phases, DRIVER_PHASES),
+                        median(phases, EXECUTOR_PHASES), m.path("driver_result_bytes_per_round").asDouble()));
+            }
         }
-        System.out.printf(Locale.ROOT, "%nEfficiency falls below 50%% at (executors, up to 4096): driver tree tau 10:"
-                        + " %s, flat reduce tau 10: %s, driver tree tau 50: %s, all-reduce tau 10: %s; compute per round"
-                        + " %.2f s (tau 10), one state over a link %.3f s.%n%n",
-                half(t10, Exchange.DRIVER), half(t10, Exchange.DIRECT), half(t50, Exchange.DRIVER),
-                half(t10, Exchange.ALL_REDUCE), t10.computeSeconds(), stateBytes / link);
+        return rounds;
     }
 
-    private static String half(ScalingModel m, Exchange e) {
-        int w = m.halfEfficiencyWorkers(e, 4096);
-        return w > 4096 ? "never" : Integer.toString(w);
+    /** The driver's phases of a round ({@code RoundPhases}), which it pays one task after another. */
+    static final List<String> DRIVER_PHASES = List.of("broadcast", "spark", "driver_merge", "averaging", "other");
+    /** The slowest task's phases but its training steps, which the executors pay side by side. */
+    static final List<String> EXECUTOR_PHASES = List.of("state_fetch", "state_load", "first_batch", "batch_wait",
+            "result", "partial_sum", "task_other");
+
+    /** The median over rounds 2.. (the first is the JIT's warm-up) of the sum of these phases' seconds. */
+    static double median(JsonNode phaseSeconds, List<String> phases) {
+        int rounds = phaseSeconds.path("steps").size();
+        if (rounds < 2) {
+            throw new IllegalArgumentException("a measured exchange run has " + rounds + " rounds; it needs 2 or more");
+        }
+        double[] sums = new double[rounds - 1];
+        for (String phase : phases) {
+            JsonNode seconds = phaseSeconds.path(phase);
+            for (int r = 1; r < rounds && r < seconds.size(); r++) {
+                sums[r - 1] += seconds.get(r).asDouble();
+            }
+        }
+        Arrays.sort(sums);
+        int n = sums.length;
+        return n % 2 == 1 ? sums[n / 2] : (sums[n / 2 - 1] + sums[n / 2]) / 2;
     }
 
-    private static String cell(ScalingModel m, int w, Exchange e) {
-        return String.format(Locale.ROOT, "%,.0f (%.0f%%)", m.throughput(w, e), 100 * m.efficiency(w, e));
+    private double measuredLenetState(ObjectMapper json, String letter) throws IOException {
+        return json.readTree(new File(bench, "exchange-" + letter + "-lenet5-1-tree/metrics.json"))
+                .get("state_bytes").asDouble();
+    }
+
+    private static void table(String title, double rate, int batch, double stateBytes, double link,
+                              Map<String, RoundCost> costs) {
+        System.out.printf(Locale.ROOT, "%s (%.1f MB of state): images/s of the cluster (efficiency against W ideal"
+                + " workers)%n%n", title, stateBytes / 1e6);
+        StringBuilder head = new StringBuilder("| executors |");
+        StringBuilder rule = new StringBuilder("|---:|");
+        for (int tau : new int[] {10, 50}) {
+            for (String e : costs.keySet()) {
+                head.append(" tau ").append(tau).append(", ").append(e).append(" |");
+                rule.append("---:|");
+            }
+        }
+        System.out.println(head);
+        System.out.println(rule);
+        ScalingModel[] models = {new ScalingModel(rate, batch, 10, stateBytes, link),
+            new ScalingModel(rate, batch, 50, stateBytes, link)};
+        for (int w = 1; w <= 256; w *= 2) {
+            StringBuilder line = new StringBuilder("| " + w + " |");
+            for (ScalingModel m : models) {
+                for (RoundCost c : costs.values()) {
+                    line.append(String.format(Locale.ROOT, " %,.0f (%.0f%%) |", m.throughput(w, c),
+                            100 * m.efficiency(w, c)));
+                }
+            }
+            System.out.println(line);
+        }
+        System.out.println();
+        for (ScalingModel m : models) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "tau %d (compute %.2f s a round):",
+                    m.tau(), m.computeSeconds()));
+            for (RoundCost c : costs.values()) {
+                line.append(String.format(Locale.ROOT, " %s below 90%% at %s and below 50%% at %s executors;",
+                        c.exchange(), count(m.workersBelow(0.9, c, MAX_EXECUTORS)),
+                        count(m.workersBelow(0.5, c, MAX_EXECUTORS))));
+            }
+            System.out.println(line);
+        }
+        System.out.println();
+    }
+
+    private static String count(int workers) {
+        return workers > MAX_EXECUTORS ? "more than " + MAX_EXECUTORS : Integer.toString(workers);
     }
 }
