@@ -453,10 +453,6 @@ public final class JobConfig {
                     + " computes wrong gradients channels-last; use NCHW (every architecture whose convolutions"
                     + " feed a batch norm takes NHWC).");
         }
-        if (m.channelsLast() && r.valid(JobKeys.MODEL_FINETUNE_FROM) && !m.finetuneFrom().isBlank()) {
-            r.problems.add("model.data-format: a fine-tuned model keeps the layout it was saved with ("
-                    + m.finetuneFrom() + "); remove model.data-format = NHWC or train from scratch.");
-        }
         if (m.freezeLayers() > 0 && m.finetuneFrom().isBlank()) {
             r.problems.add("model.freeze-layers: only applies with model.finetune-from (a saved model.zip).");
         }

@@ -129,7 +129,8 @@ public final class JobKeys {
             LayerLayout.NCHW, "The layout the convolution and pooling layers run in: NCHW, or NHWC (channels last),"
                     + " which DL4J's oneDNN layers train faster (LeNet-5 ~1.2x, ResNet-20 ~1.07x). The network"
                     + " takes the same NCHW input either way and computes the same function; its dense layers"
-                    + " read the flattened convolutions in another order, so a saved model keeps its layout."));
+                    + " read the flattened convolutions in another order, so a saved model keeps its layout (with"
+                    + " model.finetune-from this key does not apply)."));
     public static final Param<String> MODEL_FINETUNE_FROM = declare(Param.string("model.finetune-from", "",
             "A saved model.zip to start from (transfer learning): its output layer is replaced for this job's"
                     + " classes."));

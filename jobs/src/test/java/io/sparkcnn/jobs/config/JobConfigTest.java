@@ -287,14 +287,9 @@ class JobConfigTest {
     }
 
     @Test
-    void channelsLastIsTakenForTheBatchNormArchitecturesButRefusedForAFineTunedModelAndReluConvolutions() {
+    void channelsLastIsTakenForTheBatchNormArchitecturesButRefusedForReluConvolutions() {
         assertTrue(JobConfig.load(LENET5, List.of("model.data-format=NHWC", "model.architecture=resnet20")).model()
                 .channelsLast());
-        ConfigError e = assertThrows(ConfigError.class, () -> JobConfig.load(LENET5, List.of(
-                "model.data-format=NHWC", "model.finetune-from=/tmp/saved/model.zip")));
-
-        assertTrue(e.getMessage().contains("model.data-format: a fine-tuned model keeps the layout it was saved with"
-                + " (/tmp/saved/model.zip)"), e.getMessage());
         ConfigError relu = assertThrows(ConfigError.class, () -> JobConfig.load(LENET5, List.of(
                 "model.data-format=NHWC", "model.architecture=vgg16")));
         assertTrue(relu.getMessage().contains("model.data-format: NHWC is refused for 'vgg16': its convolutions apply"
